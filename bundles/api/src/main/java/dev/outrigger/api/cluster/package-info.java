@@ -1,0 +1,7 @@
+/** This worker's identity, the members of the worker cluster and its leader. */
+@Export
+@Version("1.0.0")
+package dev.outrigger.api.cluster;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,231 @@
+package dev.outrigger.cluster.internal;
+
+import dev.outrigger.api.cluster.ClusterService;
+import dev.outrigger.api.cluster.ClusterUnavailableException;
+import dev.outrigger.api.cluster.RecordFormat;
+import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.config.ConfigurationPids;
+import dev.outrigger.api.lifecycle.Lifecycle;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.ConsumerEventListener;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.SubscriptionType;
+import org.apache.pulsar.common.policies.data.ConsumerStats;
+import org.apache.pulsar.common.policies.data.SubscriptionStats;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.condition.Condition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This worker in its cluster. Start-up runs on its own thread, in Pulsar's worker's order: wait for the broker, put the
+ * namespace and the three topics in place, make sure the cluster is ours, then join the Failover subscription on the
+ * coordination topic. The broker then elects the leader: the subscription's active consumer.
+ */
+@Component(
+        configurationPid = ConfigurationPids.CLUSTER,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true)
+@Designate(ocd = ClusterConfiguration.class)
+public final class WorkerCluster implements ClusterService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerCluster.class);
+
+    private final BundleContext context;
+    private final ClusterConfiguration config;
+    private final PulsarClient client;
+    private final PulsarAdmin admin;
+    private final WorkerInfo self;
+    private final WorkerTopics topics;
+    private final Thread startup;
+
+    @Reference(
+            service = Consumer.class,
+            target = Lifecycle.FATAL_ERROR_FILTER,
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile Consumer<String> fatalErrors;
+
+    private volatile org.apache.pulsar.client.api.Consumer<byte[]> membership;
+    private volatile boolean leader;
+    private volatile long startUpTimeMillis = -1;
+    private volatile boolean closed;
+    private volatile ServiceRegistration<Condition> initializedCondition;
+
+    @Activate
+    public WorkerCluster(
+            BundleContext context,
+            ClusterConfiguration config,
+            @Reference PulsarClient client,
+            @Reference PulsarAdmin admin) {
+        this.context = context;
+        this.config = config;
+        this.client = client;
+        this.admin = admin;
+        this.self = new WorkerInfo(config.workerId(), config.workerHostname(), config.workerPort());
+        this.topics = WorkerTopics.of(config);
+        this.startup = new Thread(this::start, "outrigger-cluster-startup");
+        startup.setDaemon(true);
+        startup.start();
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        closed = true;
+        startup.interrupt();
+        startup.join(TimeUnit.SECONDS.toMillis(10));
+        ServiceRegistration<Condition> condition = initializedCondition;
+        if (condition != null) {
+            condition.unregister();
+        }
+        org.apache.pulsar.client.api.Consumer<byte[]> current = membership;
+        if (current != null) {
+            try {
+                current.close();
+            } catch (PulsarClientException e) {
+                LOG.warn("Leaving the coordination subscription failed: {}", e.toString());
+            }
+        }
+        leader = false;
+        LOG.info("Worker {} left the cluster", self.workerId());
+    }
+
+    private void start() {
+        try {
+            new StartupSequence(config, admin, client, topics).prepareCluster(() -> closed);
+            membership = join();
+            startUpTimeMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+            LOG.info("Worker {} initialized in {} ms: member of the cluster on {}",
+                    self.workerId(), startUpTimeMillis, topics.coordination());
+            initializedCondition = context.registerService(Condition.class, Condition.INSTANCE,
+                    FrameworkUtil.asDictionary(Map.of(Condition.CONDITION_ID, ClusterService.INITIALIZED_CONDITION)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (StartupException e) {
+            if (!closed) {
+                fail(e.getMessage());
+            }
+        } catch (RuntimeException | PulsarClientException e) {
+            if (!closed) {
+                fail("Worker start-up failed: " + e);
+            }
+        }
+    }
+
+    private void fail(String reason) {
+        LOG.error(reason);
+        Consumer<String> handler = fatalErrors;
+        if (handler != null) {
+            handler.accept(reason);
+        }
+    }
+
+    private org.apache.pulsar.client.api.Consumer<byte[]> join() throws PulsarClientException {
+        return client.newConsumer()
+                .topic(topics.coordination())
+                .subscriptionName(WorkerTopics.COORDINATION_SUBSCRIPTION)
+                .subscriptionType(SubscriptionType.Failover)
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
+                .consumerName(self.consumerName())
+                .property(RecordFormat.CONSUMER_ID_PROPERTY, self.consumerName())
+                .property(RecordFormat.CONSUMER_PROPERTY, RecordFormat.VERSION)
+                .consumerEventListener(new LeadershipListener())
+                .subscribe();
+    }
+
+    @Override
+    public WorkerInfo self() {
+        return self;
+    }
+
+    @Override
+    public String pulsarFunctionsCluster() {
+        return config.pulsarFunctionsCluster();
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return startUpTimeMillis >= 0 && !closed;
+    }
+
+    @Override
+    public long startUpTimeMillis() {
+        return startUpTimeMillis;
+    }
+
+    @Override
+    public List<WorkerInfo> members() {
+        List<WorkerInfo> members = new ArrayList<>();
+        for (ConsumerStats consumer : coordinationSubscription().getConsumers()) {
+            members.add(WorkerInfo.parseConsumerName(consumer.getConsumerName()));
+        }
+        return members;
+    }
+
+    @Override
+    public Optional<WorkerInfo> leader() {
+        String active = coordinationSubscription().getActiveConsumerName();
+        return active == null || active.isEmpty() ? Optional.empty() : Optional.of(WorkerInfo.parseConsumerName(active));
+    }
+
+    @Override
+    public boolean isLeader() {
+        return leader && isInitialized();
+    }
+
+    private SubscriptionStats coordinationSubscription() {
+        try {
+            SubscriptionStats subscription =
+                    admin.topics().getStats(topics.coordination()).getSubscriptions()
+                            .get(WorkerTopics.COORDINATION_SUBSCRIPTION);
+            if (subscription == null) {
+                throw new ClusterUnavailableException(
+                        "The coordination topic " + topics.coordination() + " has no subscription "
+                                + WorkerTopics.COORDINATION_SUBSCRIPTION, null);
+            }
+            return subscription;
+        } catch (PulsarAdminException e) {
+            throw new ClusterUnavailableException(
+                    "Cannot read the members of " + topics.coordination() + " from the broker: " + e.getMessage(), e);
+        }
+    }
+
+    /** The broker tells each consumer of a Failover subscription whether it is the active one: the leader. */
+    private final class LeadershipListener implements ConsumerEventListener {
+        @Override
+        public void becameActive(org.apache.pulsar.client.api.Consumer<?> consumer, int partitionId) {
+            if (!leader) {
+                leader = true;
+                LOG.info("Worker {} is now the leader", self.workerId());
+            }
+        }
+
+        @Override
+        public void becameInactive(org.apache.pulsar.client.api.Consumer<?> consumer, int partitionId) {
+            if (leader) {
+                leader = false;
+                LOG.info("Worker {} is no longer the leader", self.workerId());
+            }
+        }
+    }
+}

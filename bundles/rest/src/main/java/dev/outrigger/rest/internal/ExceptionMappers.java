@@ -1,0 +1,77 @@
+package dev.outrigger.rest.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.outrigger.api.cluster.ClusterUnavailableException;
+import dev.outrigger.api.rest.ErrorResponseException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place where failures become HTTP answers: Pulsar's status codes and {@code {"reason"}} bodies. */
+final class ExceptionMappers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExceptionMappers.class);
+
+    private ExceptionMappers() {}
+
+    static final class ErrorResponses implements ExceptionMapper<ErrorResponseException> {
+        @Override
+        public Response toResponse(ErrorResponseException e) {
+            if (e.status() >= 500) {
+                LOG.error("Request failed: {}", e.getMessage(), e);
+            }
+            return ErrorBody.response(e.status(), e.getMessage());
+        }
+    }
+
+    static final class ClusterUnavailable implements ExceptionMapper<ClusterUnavailableException> {
+        @Override
+        public Response toResponse(ClusterUnavailableException e) {
+            LOG.warn("Cluster state unavailable: {}", e.getMessage());
+            return ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE.getStatusCode(), e.getMessage());
+        }
+    }
+
+    /** Malformed JSON in a request body is the caller's mistake. */
+    static final class MalformedJson implements ExceptionMapper<JsonProcessingException> {
+        @Override
+        public Response toResponse(JsonProcessingException e) {
+            return ErrorBody.response(Response.Status.BAD_REQUEST.getStatusCode(),
+                    "Invalid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** JAX-RS's own answers (404, 405, 415, redirects) keep their status and get a JSON reason. */
+    static final class WebApplication implements ExceptionMapper<WebApplicationException> {
+        @Context
+        private UriInfo uriInfo;
+
+        @Override
+        public Response toResponse(WebApplicationException e) {
+            Response response = e.getResponse();
+            int status = response.getStatus();
+            if (status < 400 || response.hasEntity()) {
+                return response;
+            }
+            String reason = status == 404 ? "Not found: /" + uriInfo.getPath() : response.getStatusInfo().getReasonPhrase();
+            if (e.getCause() != null && status != 404) {
+                reason = e.getMessage();
+            }
+            return ErrorBody.response(status, reason);
+        }
+    }
+
+    /** Anything else is our bug: logged with its stack, answered without it. */
+    static final class Unexpected implements ExceptionMapper<Throwable> {
+        @Override
+        public Response toResponse(Throwable e) {
+            LOG.error("Unexpected failure while serving a request", e);
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return ErrorBody.response(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), reason);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.outrigger.rest.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
+import dev.outrigger.api.cluster.ClusterService;
+import dev.outrigger.api.rest.RestResource;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.ServletException;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collects every {@link RestResource} service into one Jersey application and serves it on the Servlet Whiteboard at
+ * {@code /*}. When resources come or go the application is rebuilt (debounced, so a bundle bringing several resources
+ * causes one rebuild) and the new servlet replaces the old one.
+ */
+@Component(immediate = true)
+public final class JerseyApplication {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JerseyApplication.class);
+    private static final long DEBOUNCE_MILLIS = 100;
+
+    /** Pulsar's JSON style lives in its ObjectMapper: unknown fields ignored, nulls left out. */
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(SerializationFeature.FAIL_ON_EMPTY_BEANS, false)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private final BundleContext context;
+    private final List<RestResource> resources = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService rebuilds = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "outrigger-rest-rebuild");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicLong generation = new AtomicLong();
+    private ScheduledFuture<?> pendingRebuild;
+    private ServiceRegistration<Servlet> servlet;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ClusterService cluster;
+
+    @Activate
+    public JerseyApplication(BundleContext context) {
+        this.context = context;
+        scheduleRebuild();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addResource(RestResource resource) {
+        resources.add(resource);
+        scheduleRebuild();
+    }
+
+    void removeResource(RestResource resource) {
+        resources.remove(resource);
+        scheduleRebuild();
+    }
+
+    @Deactivate
+    synchronized void deactivate() {
+        rebuilds.shutdownNow();
+        if (servlet != null) {
+            servlet.unregister();
+            servlet = null;
+        }
+    }
+
+    private synchronized void scheduleRebuild() {
+        if (rebuilds.isShutdown()) {
+            return;
+        }
+        if (pendingRebuild != null) {
+            pendingRebuild.cancel(false);
+        }
+        pendingRebuild = rebuilds.schedule(this::rebuild, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void rebuild() {
+        ResourceConfig config = new ResourceConfig()
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+                .register(new JacksonJsonProvider(MAPPER))
+                .register(new ReadinessFilter(() -> cluster))
+                .register(ExceptionMappers.ErrorResponses.class)
+                .register(ExceptionMappers.ClusterUnavailable.class)
+                .register(ExceptionMappers.MalformedJson.class)
+                .register(ExceptionMappers.WebApplication.class)
+                .register(ExceptionMappers.Unexpected.class);
+        List<RestResource> current = List.copyOf(resources);
+        current.forEach(config::register);
+
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("osgi.http.whiteboard.servlet.pattern", "/*");
+        properties.put("osgi.http.whiteboard.servlet.name", "outrigger-admin-" + generation.incrementAndGet());
+        synchronized (this) {
+            if (rebuilds.isShutdown()) {
+                return;
+            }
+            ServiceRegistration<Servlet> previous = servlet;
+            servlet = context.registerService(Servlet.class, new OsgiServletContainer(config), properties);
+            if (previous != null) {
+                previous.unregister();
+            }
+        }
+        LOG.info("Admin API serving {} resources", current.size());
+    }
+
+    /** Jersey finds its RuntimeDelegate through the context class loader, which in OSGi must be Jersey's own. */
+    private static final class OsgiServletContainer extends ServletContainer {
+        private static final long serialVersionUID = 1L;
+
+        OsgiServletContainer(ResourceConfig config) {
+            super(config);
+        }
+
+        @Override
+        public void init() throws ServletException {
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(ResourceConfig.class.getClassLoader());
+            try {
+                super.init();
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
+        }
+    }
+}

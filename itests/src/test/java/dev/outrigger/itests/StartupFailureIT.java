@@ -1,0 +1,112 @@
+package dev.outrigger.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.devcluster.LocalPulsarCluster;
+import dev.outrigger.devcluster.SharedPulsarCluster;
+import dev.outrigger.devcluster.WorkerConfig;
+import dev.outrigger.devcluster.WorkerProcess;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.junit.jupiter.api.Test;
+
+/** A worker that cannot start says why, in one line an operator can act on, and exits non-zero. */
+class StartupFailureIT {
+
+    private static final Duration EXIT_DEADLINE = Duration.ofSeconds(90);
+
+    private static String uniqueNamespace() {
+        return "public/fail-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static int exitCode(WorkerProcess worker) throws InterruptedException {
+        try (worker) {
+            Integer code = worker.waitForExit(EXIT_DEADLINE);
+            assertNotNull(code, () -> "The worker is still running after " + EXIT_DEADLINE + ":\n" + worker.log());
+            return code;
+        }
+    }
+
+    /** The reason is printed by the launcher as its own line, not only inside a stack trace. */
+    private static void assertReason(WorkerProcess worker, String... parts) {
+        String log = worker.log();
+        String line = log.lines().filter(l -> l.startsWith("outrigger: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("No 'outrigger: <reason>' line in:\n" + log));
+        for (String part : parts) {
+            assertTrue(line.contains(part), () -> "'" + part + "' missing from: " + line);
+        }
+    }
+
+    @Test
+    void unreachableBrokerFailsAfterTheConfiguredRetries() throws Exception {
+        int closedPort = WorkerConfig.freePort();
+        String url = "http://127.0.0.1:" + closedPort;
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "unreachable", uniqueNamespace())
+                .set("pulsarWebServiceUrl", url)
+                .set("pulsarServiceUrl", "pulsar://127.0.0.1:" + closedPort)
+                .set("initialBrokerReconnectMaxRetries", 2);
+        WorkerProcess worker = Workers.start("unreachable", config);
+        assertNotEquals(0, exitCode(worker), worker::log);
+        assertReason(worker, "Cannot reach the Pulsar broker at " + url, "after 2 attempts");
+    }
+
+    @Test
+    void portInUseIsNamed() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "port-taken", uniqueNamespace())
+                    .set("workerPort", taken.getLocalPort());
+            WorkerProcess worker = Workers.start("port-taken", config);
+            assertNotEquals(0, exitCode(worker), worker::log);
+            assertReason(worker, "workerPort", String.valueOf(taken.getLocalPort()), "already in use");
+        }
+    }
+
+    @Test
+    void invalidValueIsNamedWithKeyValueAndExpectation() throws Exception {
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "bad-yaml", uniqueNamespace())
+                .set("workerPort", "abc");
+        WorkerProcess worker = Workers.start("bad-yaml", config);
+        assertNotEquals(0, exitCode(worker), worker::log);
+        assertReason(worker, "workerPort", "abc", "port");
+    }
+
+    @Test
+    void missingConfigurationFileIsNamed() throws Exception {
+        Path missing = Workers.workDir("missing").resolve("nowhere.yml");
+        Files.deleteIfExists(missing);
+        WorkerProcess worker = WorkerProcess.start(Distribution.home(), missing,
+                Workers.workDir("missing").resolve("worker.log"), Map.of());
+        assertEquals(2, exitCode(worker), worker::log);
+        assertReason(worker, missing.toString(), "does not exist");
+    }
+
+    @Test
+    void refusesAClusterItDoesNotOwn() throws Exception {
+        LocalPulsarCluster pulsar = SharedPulsarCluster.get();
+        String namespace = uniqueNamespace();
+        String topic = "persistent://" + namespace + "/metadata";
+        try (PulsarAdmin broker = PulsarAdmin.builder().serviceHttpUrl(pulsar.webServiceUrl()).build();
+                PulsarClient client = PulsarClient.builder().serviceUrl(pulsar.brokerServiceUrl()).build()) {
+            broker.namespaces().createNamespace(namespace);
+            // What Pulsar's own worker would have left there: a record without Outrigger's format marker.
+            try (Producer<byte[]> producer = client.newProducer().topic(topic).create()) {
+                producer.send("a record of Pulsar's own worker".getBytes());
+            }
+        }
+        WorkerConfig config = WorkerConfig.forCluster(pulsar, "foreign", namespace);
+        WorkerProcess worker = Workers.start("foreign", config);
+        assertNotEquals(0, exitCode(worker), worker::log);
+        assertReason(worker, topic, "holds records Outrigger did not write");
+    }
+}

@@ -1,0 +1,156 @@
+package dev.outrigger.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.CoreOptions.workingDirectory;
+
+import dev.outrigger.api.cluster.ClusterService;
+import dev.outrigger.api.lifecycle.Lifecycle;
+import dev.outrigger.devcluster.LocalPulsarCluster;
+import dev.outrigger.devcluster.SharedPulsarCluster;
+import dev.outrigger.devcluster.WorkerConfig;
+import dev.outrigger.launcher.FeatureBundle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.ops4j.pax.exam.util.Filter;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.service.condition.Condition;
+
+/**
+ * The aggregate feature, provisioned from the distribution's features.xml into Felix and configured against the
+ * shared real Pulsar cluster: every bundle active, every DS component satisfied, the admin API answering.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class WorkerFeatureIT {
+
+    private static final String ADMIN_URL_PROPERTY = "outrigger.itest.adminUrl";
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    @Filter(value = "(osgi.condition.id=" + ClusterService.INITIALIZED_CONDITION + ")", timeout = 180_000)
+    private Condition initialized;
+
+    @Inject
+    private ServiceComponentRuntime componentRuntime;
+
+    @Inject
+    private ClusterService cluster;
+
+    @Configuration
+    public Option[] configuration() throws IOException {
+        Path home = Distribution.home();
+        Path work = home.getParent().resolveSibling("paxexam");
+        LocalPulsarCluster pulsar = SharedPulsarCluster.get();
+        WorkerConfig worker = WorkerConfig.forCluster(pulsar, "paxexam", "public/paxexam-" + UUID.randomUUID());
+        Path yaml = worker.write(work.resolve("functions_worker.yml"));
+
+        List<Option> options = new ArrayList<>();
+        Properties framework = new Properties();
+        try (InputStream in = Files.newInputStream(home.resolve("conf/framework.properties"))) {
+            framework.load(in);
+        }
+        for (String name : framework.stringPropertyNames()) {
+            options.add(frameworkProperty(name).value(framework.getProperty(name)
+                    .replace("${outrigger.home}", work.toString())));
+        }
+        options.add(frameworkProperty(Lifecycle.CONFIG_FILE_PROPERTY).value(yaml.toString()));
+        options.add(frameworkStartLevel(30));
+        for (FeatureBundle bundle : Distribution.workerBundles()) {
+            options.add(bundle(Distribution.jar(bundle).toUri().toString())
+                    .startLevel(bundle.startLevel() > 0 ? bundle.startLevel() : 20));
+        }
+        options.add(junitBundles());
+        options.add(bundle(TestClasspath.jar("/org/hamcrest/hamcrest/").toUri().toString()));
+        options.add(bundle(TestClasspath.jar("/org/awaitility/awaitility/").toUri().toString()));
+        options.add(systemProperty(ADMIN_URL_PROPERTY).value(worker.adminUrl()));
+        options.add(systemProperty("org.slf4j.simpleLogger.log.org.apache.pulsar").value("warn"));
+        options.add(workingDirectory(work.resolve("exam").toString()));
+        options.add(cleanCaches(true));
+        return options.toArray(Option[]::new);
+    }
+
+    @Test
+    public void everyBundleIsActive() {
+        List<String> inactive = new ArrayList<>();
+        for (Bundle bundle : context.getBundles()) {
+            boolean fragment = bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+            if (!fragment && bundle.getState() != Bundle.ACTIVE) {
+                inactive.add(bundle.getSymbolicName() + " state " + bundle.getState());
+            }
+        }
+        assertTrue("Bundles not active: " + inactive, inactive.isEmpty());
+    }
+
+    @Test
+    public void noComponentIsUnsatisfied() {
+        List<String> unsatisfied = new ArrayList<>();
+        for (ComponentDescriptionDTO description : componentRuntime.getComponentDescriptionDTOs()) {
+            var configurations = componentRuntime.getComponentConfigurationDTOs(description);
+            if (configurations.isEmpty()) {
+                unsatisfied.add(description.name + ": no configuration (" + description.configurationPolicy + ")");
+            }
+            for (ComponentConfigurationDTO configuration : configurations) {
+                if (configuration.state != ComponentConfigurationDTO.ACTIVE
+                        && configuration.state != ComponentConfigurationDTO.SATISFIED) {
+                    unsatisfied.add(description.name + ": state " + configuration.state
+                            + (configuration.failure == null ? "" : ", " + configuration.failure));
+                }
+            }
+        }
+        assertTrue("Unsatisfied components: " + unsatisfied, unsatisfied.isEmpty());
+    }
+
+    @Test
+    public void theWorkerJoinedItsClusterAndLeadsIt() {
+        assertTrue(cluster.isInitialized());
+        assertEquals(List.of(cluster.self()), cluster.members());
+        await().atMost(Duration.ofSeconds(30)).until(cluster::isLeader);
+        assertEquals(cluster.self(), cluster.leader().orElseThrow());
+    }
+
+    @Test
+    public void theAdminApiAnswers() {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(
+                URI.create(System.getProperty(ADMIN_URL_PROPERTY) + "/admin/v2/worker/cluster")).build();
+        HttpResponse<String> response = await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .until(() -> http.send(request, HttpResponse.BodyHandlers.ofString()),
+                        answer -> answer.statusCode() == 200);
+        assertTrue(response.body(), response.body().contains("\"workerId\":\"paxexam\""));
+    }
+}

@@ -1,0 +1,120 @@
+package dev.outrigger.devcluster;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The README's run command, {@code ./outrigger dev}: a real local Pulsar cluster (ZooKeeper, broker, bookie) and an
+ * Outrigger worker from the built distribution against it, both stopped by Ctrl-C. {@code ./outrigger admin ...} runs
+ * the real {@code pulsar-admin} against that worker.
+ *
+ * <p>Usage: {@code DevMain dev <distribution> <work dir>} or {@code DevMain admin <work dir> <pulsar-admin args...>}.
+ */
+public final class DevMain {
+
+    /** Where the admin URL of the running dev worker is written, for the {@code admin} command. */
+    private static final String ADMIN_URL_FILE = "admin-url";
+    private static final int DEFAULT_WORKER_PORT = 6750;
+
+    private DevMain() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length >= 3 && args[0].equals("dev")) {
+            System.exit(dev(Path.of(args[1]), Path.of(args[2])));
+        } else if (args.length >= 2 && args[0].equals("admin")) {
+            System.exit(admin(Path.of(args[1]), Arrays.copyOfRange(args, 2, args.length)));
+        } else {
+            System.err.println("usage: DevMain dev <distribution> <work dir> | DevMain admin <work dir> <args...>");
+            System.exit(2);
+        }
+    }
+
+    private static int dev(Path distribution, Path workDir) throws IOException, InterruptedException {
+        long started = System.nanoTime();
+        Files.createDirectories(workDir);
+        System.err.println("[dev] starting a local Pulsar cluster (ZooKeeper, broker, bookie) in " + workDir);
+        LocalPulsarCluster pulsar = LocalPulsarCluster.start(workDir.resolve("pulsar"));
+        WorkerConfig config = WorkerConfig.forCluster(pulsar, "dev", "public/functions")
+                .set("workerPort", portFree(DEFAULT_WORKER_PORT) ? DEFAULT_WORKER_PORT : WorkerConfig.freePort());
+        Path yaml = config.write(workDir.resolve("functions_worker.yml"));
+        System.err.println("[dev] starting the worker with " + yaml);
+        WorkerProcess worker = WorkerProcess.start(distribution, yaml, null, Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("[dev] stopping the worker and the Pulsar cluster");
+            try {
+                Files.deleteIfExists(workDir.resolve(ADMIN_URL_FILE));
+            } catch (IOException e) {
+                System.err.println("[dev] cannot remove " + workDir.resolve(ADMIN_URL_FILE) + ": " + e);
+            }
+            worker.close();
+            pulsar.close();
+        }, "outrigger-dev-stop"));
+        if (!awaitReady(worker, config.adminUrl())) {
+            System.err.println("[dev] the worker did not start; see its output above");
+            return 1;
+        }
+        Files.writeString(workDir.resolve(ADMIN_URL_FILE), config.adminUrl());
+        System.out.printf("%nOutrigger is up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
+        System.out.println("  worker admin URL : " + config.adminUrl());
+        System.out.println("  Pulsar broker    : " + pulsar.brokerServiceUrl() + "  (admin " + pulsar.webServiceUrl() + ")");
+        System.out.println("  worker config    : " + yaml);
+        System.out.println("Try the real pulsar-admin against it:");
+        System.out.println("  ./outrigger admin functions-worker get-cluster");
+        System.out.println("  pulsar-admin --admin-url " + config.adminUrl() + " functions-worker get-cluster");
+        System.out.println("Ctrl-C stops the worker and the Pulsar cluster.");
+        Integer exit = null;
+        while (exit == null) {
+            exit = worker.waitForExit(Duration.ofDays(1));
+        }
+        return exit;
+    }
+
+    private static boolean awaitReady(WorkerProcess worker, String adminUrl) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl + "/admin/v2/worker/cluster")).build();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!worker.isAlive()) {
+                return false;
+            }
+            try {
+                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            // A worker that has not exited will answer: poll until it does.
+            worker.waitForExit(Duration.ofMillis(200));
+        }
+        return false;
+    }
+
+    private static int admin(Path workDir, String[] args) throws IOException {
+        Path urlFile = workDir.resolve(ADMIN_URL_FILE);
+        if (!Files.isRegularFile(urlFile)) {
+            System.err.println("No dev worker is running (start one with ./outrigger dev)");
+            return 2;
+        }
+        PulsarAdminCli.Result result = PulsarAdminCli.run(workDir, Files.readString(urlFile).trim(), args);
+        System.out.print(result.stdout());
+        System.err.print(result.stderr());
+        return result.exitCode();
+    }
+
+    private static boolean portFree(int port) {
+        try (var socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package dev.outrigger.devcluster;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A real Pulsar 4.0.8 cluster on loopback: ZooKeeper and the standalone broker (with one real bookie) in two child JVMs.
+ * ZooKeeper runs apart from the broker because standalone's embedded ZooKeeper binds 0.0.0.0, and so that
+ * BookKeeper clients and Pulsar's own functions worker can share it.
+ *
+ * <p>Layout of {@code workDir}: {@code conf/} (generated configuration), {@code logs/} (one file per JVM, plus the
+ * {@code .args} file that reruns it), {@code data/} (ZooKeeper and bookie data; wiped on start and on close).
+ */
+public final class LocalPulsarCluster implements AutoCloseable {
+
+    public static final String CLUSTER_NAME = "standalone";
+    static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    private static final int LOG_TAIL_LINES = 30;
+    private static final String LOOPBACK = "127.0.0.1";
+
+    /** What Pulsar's bin/pulsar passes on Java 17 (netty direct buffers, BookKeeper's CRC32C and fadvise, JVM metrics). */
+    static final List<String> JAVA17_OPENS = List.of(
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+            "--add-opens", "java.base/java.io=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.net=ALL-UNNAMED",
+            "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management=ALL-UNNAMED",
+            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
+
+    private final Path workDir;
+    private final int zookeeperPort;
+    private final int brokerServicePort;
+    private final int webServicePort;
+    private final JavaProcess zookeeper;
+    private final JavaProcess broker;
+    private boolean closed;
+
+    private LocalPulsarCluster(Path workDir, int zookeeperPort, int brokerServicePort, int webServicePort,
+                               JavaProcess zookeeper, JavaProcess broker) {
+        this.workDir = workDir;
+        this.zookeeperPort = zookeeperPort;
+        this.brokerServicePort = brokerServicePort;
+        this.webServicePort = webServicePort;
+        this.zookeeper = zookeeper;
+        this.broker = broker;
+    }
+
+    /**
+     * Starts ZooKeeper, then the broker, and returns once {@code public/default} exists (what clients need first).
+     *
+     * @throws IllegalStateException if a JVM dies or is not ready within 120 s; the message carries its log's tail
+     */
+    public static LocalPulsarCluster start(Path workDir) {
+        Path dir = workDir.toAbsolutePath().normalize();
+        List<Path> classpath = PulsarClasspath.jars();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        List<JavaProcess> started = new ArrayList<>();
+        try {
+            Path conf = Files.createDirectories(dir.resolve("conf"));
+            Path logs = Files.createDirectories(dir.resolve("logs"));
+            Path data = dir.resolve("data");
+            // Stale data would be useless anyway: ports change every start, and a bookie refuses a journal whose
+            // cookie is not in the fresh ZooKeeper.
+            deleteRecursively(data);
+            Files.createDirectories(data.resolve("zookeeper"));
+            Path log4j = conf.resolve("log4j2.xml");
+            try (InputStream in = LocalPulsarCluster.class.getResourceAsStream("log4j2-child.xml")) {
+                Files.write(log4j, in.readAllBytes());
+            }
+            int[] ports = freePorts(3);
+            int zkPort = ports[0];
+            int brokerPort = ports[1];
+            int webPort = ports[2];
+
+            long t0 = System.nanoTime();
+            Path zooCfg = conf.resolve("zoo.cfg");
+            Files.writeString(zooCfg, String.join("\n",
+                    "tickTime=2000",
+                    "dataDir=" + data.resolve("zookeeper"),
+                    "clientPort=" + zkPort,
+                    "clientPortAddress=" + LOOPBACK,
+                    "admin.enableServer=false",
+                    "4lw.commands.whitelist=ruok,stat,srvr",
+                    "autopurge.snapRetainCount=3",
+                    "autopurge.purgeInterval=1",
+                    ""));
+            JavaProcess zk = JavaProcess.start("zookeeper", dir, classpath,
+                    List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-Dlog4j2.configurationFile=" + log4j),
+                    "org.apache.zookeeper.server.ZooKeeperServerMain", List.of(zooCfg.toString()),
+                    logs.resolve("zookeeper.log"), true);
+            started.add(zk);
+            awaitZooKeeper(zk, zkPort, deadline);
+            progress("ZooKeeper ready on " + LOOPBACK + ":" + zkPort + " in " + seconds(t0) + " (pid " + zk.pid() + ")");
+
+            long t1 = System.nanoTime();
+            Path standaloneConf = conf.resolve("standalone.conf");
+            Files.writeString(standaloneConf, standaloneConf(zkPort, brokerPort, webPort));
+            List<String> jvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=512m",
+                    "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.tryReflectionSetAccessible=true",
+                    "-Djute.maxbuffer=10485760",
+                    "-Dlog4j2.configurationFile=" + log4j));
+            jvm.addAll(JAVA17_OPENS);
+            JavaProcess standalone = JavaProcess.start("broker", dir, classpath, jvm,
+                    "org.apache.pulsar.PulsarStandaloneStarter", List.of(
+                            "--config", standaloneConf.toString(),
+                            "--advertised-address", LOOPBACK,
+                            "--no-functions-worker",
+                            "--no-stream-storage",
+                            "--metadata-url", "zk:" + LOOPBACK + ":" + zkPort,
+                            // Must not exist: if it does, standalone starts its own ZooKeeper (bound to 0.0.0.0).
+                            "--zookeeper-dir", data.resolve("no-embedded-zookeeper").toString(),
+                            "--bookkeeper-dir", data.resolve("bookkeeper").toString()),
+                    logs.resolve("broker.log"), true);
+            started.add(standalone);
+            String webUrl = "http://" + LOOPBACK + ":" + webPort;
+            awaitBroker(standalone, webUrl, deadline);
+            progress("Pulsar broker ready at pulsar://" + LOOPBACK + ":" + brokerPort + ", " + webUrl + " in "
+                    + seconds(t1) + " (pid " + standalone.pid() + ")");
+            return new LocalPulsarCluster(dir, zkPort, brokerPort, webPort, zk, standalone);
+        } catch (IOException e) {
+            stopAll(started);
+            throw new UncheckedIOException("Cannot prepare the Pulsar cluster in " + dir, e);
+        } catch (InterruptedException e) {
+            stopAll(started);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while starting the Pulsar cluster", e);
+        } catch (RuntimeException e) {
+            stopAll(started);
+            throw e;
+        }
+    }
+
+    static String standaloneConf(int zkPort, int brokerPort, int webPort) {
+        String zk = "zk:" + LOOPBACK + ":" + zkPort;
+        List<String> lines = new ArrayList<>(List.of(
+                "clusterName=" + CLUSTER_NAME,
+                "metadataStoreUrl=" + zk,
+                "configurationMetadataStoreUrl=" + zk,
+                "advertisedAddress=" + LOOPBACK,
+                "bindAddress=" + LOOPBACK,
+                "brokerServicePort=" + brokerPort,
+                "webServicePort=" + webPort,
+                "functionsWorkerEnabled=false",
+                "managedLedgerDefaultEnsembleSize=1",
+                "managedLedgerDefaultWriteQuorum=1",
+                "managedLedgerDefaultAckQuorum=1",
+                "managedLedgerCacheSizeMB=64",
+                "transactionCoordinatorEnabled=false",
+                "allowAutoTopicCreationType=non-partitioned",
+                // The bookie reads this same file.
+                "allowLoopback=true",
+                "httpServerEnabled=false",
+                "journalSyncData=false",
+                // Only read if ledgerStorageClass is set to DbLedgerStorage (the bookie here runs BookKeeper's default,
+                // InterleavedLedgerStorage); they stop it from taking a quarter of direct memory for caches.
+                "dbStorage_writeCacheMaxSizeMb=16",
+                "dbStorage_readAheadCacheMaxSizeMb=16",
+                "dbStorage_rocksDB_blockCacheSize=16777216"));
+        if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
+            // Keeps the bookie on loopback; the interface has another name elsewhere (lo0 on macOS).
+            lines.add("listeningInterface=lo");
+        }
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static void awaitZooKeeper(JavaProcess zk, int port, long deadline) throws InterruptedException {
+        String last = "no answer yet";
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(LOOPBACK, port), 1000);
+                socket.setSoTimeout(2000);
+                OutputStream out = socket.getOutputStream();
+                out.write("ruok".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                if ("imok".equals(answer.trim())) {
+                    return;
+                }
+                last = "ruok answered '" + answer.trim() + "'";
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            checkProgress(zk, deadline, "ZooKeeper on " + LOOPBACK + ":" + port + " (ruok -> imok)", last);
+        }
+    }
+
+    private static void awaitBroker(JavaProcess broker, String webUrl, long deadline) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // Tenant first: asking for the namespaces of a tenant that does not exist yet makes the broker log an ERROR.
+        awaitBody(http, broker, URI.create(webUrl + "/admin/v2/tenants"), "\"public\"", deadline);
+        awaitBody(http, broker, URI.create(webUrl + "/admin/v2/namespaces/public"), "\"public/default\"", deadline);
+    }
+
+    private static void awaitBody(HttpClient http, JavaProcess broker, URI uri, String expected, long deadline)
+            throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+        String last = "no answer yet";
+        while (true) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains(expected)) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            checkProgress(broker, deadline, "Pulsar broker (GET " + uri + " listing " + expected + ")", last);
+        }
+    }
+
+    /** Fails fast when the child died or time is up; otherwise waits one poll interval. */
+    private static void checkProgress(JavaProcess process, long deadline, String what, String last)
+            throws InterruptedException {
+        if (!process.isAlive()) {
+            Integer exit = process.waitFor(Duration.ZERO);
+            throw new IllegalStateException(what + " exited with code " + exit + " before it was ready. Log: "
+                    + process.log() + "\n--- last " + LOG_TAIL_LINES + " lines ---\n" + process.tail(LOG_TAIL_LINES));
+        }
+        if (System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException(what + " not ready within " + START_TIMEOUT.toSeconds() + " s (last: "
+                    + last + "). Log: " + process.log() + "\n--- last " + LOG_TAIL_LINES + " lines ---\n"
+                    + process.tail(LOG_TAIL_LINES));
+        }
+        Thread.sleep(POLL_INTERVAL.toMillis());
+    }
+
+    /**
+     * Binds all ports at once so they differ; the kernel may still hand one out again before the child binds it,
+     * which then shows up as a child dying early with a BindException in its log.
+     */
+    static int[] freePorts(int count) throws IOException {
+        List<ServerSocket> sockets = new ArrayList<>();
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+                sockets.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
+
+    public String brokerServiceUrl() {
+        return "pulsar://" + LOOPBACK + ":" + brokerServicePort;
+    }
+
+    public String webServiceUrl() {
+        return "http://" + LOOPBACK + ":" + webServicePort;
+    }
+
+    public int zookeeperPort() {
+        return zookeeperPort;
+    }
+
+    /** In the form Pulsar's {@code metadataStoreUrl} and {@code configurationMetadataStoreUrl} take. */
+    public String metadataStoreUrl() {
+        return "zk:" + LOOPBACK + ":" + zookeeperPort;
+    }
+
+    /** For BookKeeper clients; the ledgers live under /ledgers in the hierarchical layout. */
+    public String bookkeeperMetadataServiceUri() {
+        return "zk+hierarchical://" + LOOPBACK + ":" + zookeeperPort + "/ledgers";
+    }
+
+    public String clusterName() {
+        return CLUSTER_NAME;
+    }
+
+    /** Process ids by role ({@code zookeeper}, {@code broker}), e.g. to measure their memory. */
+    public Map<String, Long> pids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        pids.put(zookeeper.name(), zookeeper.pid());
+        pids.put(broker.name(), broker.pid());
+        return pids;
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    /** Log file of the broker (the bookie logs there too), for test failure messages. */
+    public Path brokerLog() {
+        return broker.log();
+    }
+
+    /** Stops the broker, then ZooKeeper (the broker deregisters from it on the way out), then drops the data. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        long t0 = System.nanoTime();
+        stopAll(List.of(zookeeper, broker));
+        if (!zookeeper.isAlive() && !broker.isAlive()) {
+            try {
+                deleteRecursively(workDir.resolve("data"));
+            } catch (IOException e) {
+                System.err.println("[dev-cluster] cannot delete " + workDir.resolve("data") + ": " + e);
+            }
+        }
+        progress("Pulsar cluster stopped in " + seconds(t0) + " (logs in " + workDir.resolve("logs") + ")");
+    }
+
+    /** Stops in reverse start order. */
+    private static void stopAll(List<JavaProcess> processes) {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).stop(STOP_GRACE);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    private static void progress(String message) {
+        System.err.println("[dev-cluster] " + message);
+    }
+
+    @Override
+    public String toString() {
+        return "LocalPulsarCluster[" + webServiceUrl() + ", " + brokerServiceUrl() + ", zk " + zookeeperPort
+                + ", " + workDir + "]";
+    }
+}
