@@ -86,7 +86,7 @@ class StartupFailureIT {
         Path missing = Workers.workDir("missing").resolve("nowhere.yml");
         Files.deleteIfExists(missing);
         WorkerProcess worker = WorkerProcess.start(Distribution.home(), missing,
-                Workers.workDir("missing").resolve("worker.log"), Map.of());
+                Workers.freshLog(Workers.workDir("missing")), Map.of());
         assertEquals(2, exitCode(worker), worker::log);
         assertReason(worker, missing.toString(), "does not exist");
     }

@@ -61,7 +61,7 @@ public class WorkerFeatureIT {
     private BundleContext context;
 
     @Inject
-    @Filter(value = "(osgi.condition.id=" + ClusterService.INITIALIZED_CONDITION + ")", timeout = 180_000)
+    @Filter(value = "(osgi.condition.id=" + ClusterService.INITIALIZED_CONDITION + ")", timeout = 120_000)
     private Condition initialized;
 
     @Inject
@@ -77,6 +77,7 @@ public class WorkerFeatureIT {
         LocalPulsarCluster pulsar = SharedPulsarCluster.get();
         WorkerConfig worker = WorkerConfig.forCluster(pulsar, "paxexam", "public/paxexam-" + UUID.randomUUID());
         Path yaml = worker.write(work.resolve("functions_worker.yml"));
+        Files.createDirectories(work.resolve("deploy"));
 
         List<Option> options = new ArrayList<>();
         Properties framework = new Properties();

@@ -4,10 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.outrigger.devcluster.WorkerConfig;
 import dev.outrigger.devcluster.WorkerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -26,8 +29,19 @@ final class Workers {
     static WorkerProcess start(String name, WorkerConfig config) {
         Path dir = workDir(name);
         Path yaml = config.write(dir.resolve("functions_worker.yml"));
-        return WorkerProcess.start(Distribution.home(), yaml, dir.resolve("worker.log"),
+        return WorkerProcess.start(Distribution.home(), yaml, freshLog(dir),
                 Map.of("OUTRIGGER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+    }
+
+    /** A log file of this run only: assertions read it whole. */
+    static Path freshLog(Path dir) {
+        Path log = dir.resolve("worker.log");
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return log;
     }
 
     /** Waits until the worker's admin API answers 200 on the cluster endpoint; fails at once if the worker died. */
@@ -40,7 +54,7 @@ final class Workers {
             }
             try {
                 return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false;
             }
         });

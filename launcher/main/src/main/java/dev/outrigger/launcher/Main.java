@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.logging.LogManager;
 import org.apache.felix.framework.FrameworkFactory;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -137,8 +138,17 @@ public final class Main {
         return properties;
     }
 
-    /** slf4j-simple reads its settings from system properties; they live in conf/logging.properties. */
+    /**
+     * slf4j-simple reads its settings from system properties; they live in conf/logging.properties. Jersey and SPI Fly
+     * log through java.util.logging, set up from conf/jul.properties.
+     */
     private void loadLoggingProperties() throws IOException {
+        Path jul = home.resolve("conf/jul.properties");
+        if (Files.isRegularFile(jul) && System.getProperty("java.util.logging.config.file") == null) {
+            try (InputStream in = Files.newInputStream(jul)) {
+                LogManager.getLogManager().readConfiguration(in);
+            }
+        }
         Path file = home.resolve("conf/logging.properties");
         if (!Files.isRegularFile(file)) {
             return;

@@ -6,6 +6,12 @@ package dev.outrigger.api.config;
  */
 public final class ConfigurationPids {
 
+    /**
+     * Every key of {@code functions_worker.yml} as written, typed: for bundles that need Pulsar keys no other PID
+     * carries (packages, runtime, security).
+     */
+    public static final String WORKER = "dev.outrigger.worker";
+
     /** The broker-facing clients: service URLs, broker-client authentication and TLS. */
     public static final String PULSAR = "dev.outrigger.pulsar";
 

@@ -86,6 +86,8 @@ public final class WorkerCluster implements ClusterService {
         this.topics = WorkerTopics.of(config);
         this.startup = new Thread(this::start, "outrigger-cluster-startup");
         startup.setDaemon(true);
+        // The Pulsar client looks some classes up through the context loader; only its own bundle has the right ones.
+        startup.setContextClassLoader(PulsarClient.class.getClassLoader());
         startup.start();
     }
 

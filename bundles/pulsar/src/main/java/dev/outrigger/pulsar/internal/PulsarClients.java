@@ -41,13 +41,21 @@ public final class PulsarClients {
 
     @Activate
     public PulsarClients(BundleContext context, PulsarClientsConfiguration config) throws PulsarClientException {
-        Authentication authentication = authentication(config);
-        this.client = clientBuilder(config, authentication).build();
+        // The clients resolve some classes through the context loader: it must be this bundle's, whoever activates us.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(PulsarClients.class.getClassLoader());
         try {
-            this.admin = adminBuilder(config, authentication).build();
-        } catch (PulsarClientException | RuntimeException e) {
-            client.close();
-            throw e;
+            Authentication authentication = authentication(config);
+            this.client = clientBuilder(config, authentication).build();
+            try {
+                this.admin = adminBuilder(config, authentication).build();
+            } catch (PulsarClientException | RuntimeException e) {
+                client.close();
+                throw e;
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
         }
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(Constants.SERVICE_DESCRIPTION, "Outrigger's client of the Pulsar brokers");

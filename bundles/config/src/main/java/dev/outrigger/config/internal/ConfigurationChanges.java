@@ -1,0 +1,37 @@
+package dev.outrigger.config.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+/** What changed between two versions of one PID's properties, for the log; secret values never appear. */
+final class ConfigurationChanges {
+
+    private ConfigurationChanges() {}
+
+    /** One entry per changed key, e.g. {@code workerPort: 6750 -> 6751}; empty when nothing changed. */
+    static List<String> describe(Map<String, Object> before, Map<String, Object> after) {
+        TreeSet<String> keys = new TreeSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        List<String> changes = new ArrayList<>();
+        for (String key : keys) {
+            Object old = before.get(key);
+            Object now = after.get(key);
+            if (Objects.deepEquals(old, now)) {
+                continue;
+            }
+            if (old == null) {
+                changes.add(key + " set to " + Secrets.show(key, now));
+            } else if (now == null) {
+                changes.add(key + " removed");
+            } else if (Secrets.isSecret(key)) {
+                changes.add(key + " changed (value hidden)");
+            } else {
+                changes.add(key + ": " + Secrets.show(key, old) + " -> " + Secrets.show(key, now));
+            }
+        }
+        return changes;
+    }
+}
