@@ -92,6 +92,23 @@ class StartupFailureIT {
     }
 
     @Test
+    void aSecondWorkerOnTheSameDataDirectoryIsRefused() throws Exception {
+        LocalPulsarCluster pulsar = SharedPulsarCluster.get();
+        Path shared = Workers.workDir("shared-data").resolve("data");
+        WorkerConfig firstConfig = WorkerConfig.forCluster(pulsar, "data-1", uniqueNamespace());
+        Path firstDir = Workers.workDir("data-1");
+        try (WorkerProcess first = Workers.start(firstDir, firstConfig.write(firstDir.resolve("w.yml")), shared)) {
+            Workers.awaitReady(first, firstConfig);
+            Path secondDir = Workers.workDir("data-2");
+            WorkerConfig secondConfig = WorkerConfig.forCluster(pulsar, "data-2", uniqueNamespace());
+            WorkerProcess second = Workers.start(secondDir, secondConfig.write(secondDir.resolve("w.yml")), shared);
+            assertEquals(1, exitCode(second), second::log);
+            assertReason(second, "another Outrigger worker is running with the data directory " + shared);
+            assertTrue(first.isAlive(), "the first worker must be left alone");
+        }
+    }
+
+    @Test
     void refusesAClusterItDoesNotOwn() throws Exception {
         LocalPulsarCluster pulsar = SharedPulsarCluster.get();
         String namespace = uniqueNamespace();

@@ -29,8 +29,14 @@ final class Workers {
     static WorkerProcess start(String name, WorkerConfig config) {
         Path dir = workDir(name);
         Path yaml = config.write(dir.resolve("functions_worker.yml"));
-        return WorkerProcess.start(Distribution.home(), yaml, freshLog(dir),
-                Map.of("OUTRIGGER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+        return start(dir, yaml, dir.resolve("data"));
+    }
+
+    /** Each worker gets its own data directory unless a test wants two to share one. */
+    static WorkerProcess start(Path dir, Path yaml, Path dataDir) {
+        return WorkerProcess.start(Distribution.home(), yaml, freshLog(dir), Map.of(
+                "OUTRIGGER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+                "OUTRIGGER_DATA", dataDir.toString()));
     }
 
     /** A log file of this run only: assertions read it whole. */

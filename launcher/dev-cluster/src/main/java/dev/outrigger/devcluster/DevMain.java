@@ -46,7 +46,8 @@ public final class DevMain {
                 .set("workerPort", portFree(DEFAULT_WORKER_PORT) ? DEFAULT_WORKER_PORT : WorkerConfig.freePort());
         Path yaml = config.write(workDir.resolve("functions_worker.yml"));
         System.err.println("[dev] starting the worker with " + yaml);
-        WorkerProcess worker = WorkerProcess.start(distribution, yaml, null, Map.of());
+        WorkerProcess worker = WorkerProcess.start(distribution, yaml, null,
+                Map.of("OUTRIGGER_DATA", workDir.resolve("worker-data").toString()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("[dev] stopping the worker and the Pulsar cluster");
             try {

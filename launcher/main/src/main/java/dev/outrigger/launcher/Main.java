@@ -3,8 +3,10 @@ package dev.outrigger.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -41,13 +43,17 @@ public final class Main {
     static final String FATAL_ERROR_PROPERTY = "outrigger.fatal";
 
     private final Path home;
+    private final Path dataDir;
     private final Path configFile;
     private final PrintStream err;
     private final AtomicReference<String> fatalError = new AtomicReference<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    /** Held, never closed, for the life of the process. */
+    private FileChannel dataDirLock;
 
-    Main(Path home, Path configFile, PrintStream err) {
+    Main(Path home, Path dataDir, Path configFile, PrintStream err) {
         this.home = home;
+        this.dataDir = dataDir;
         this.configFile = configFile;
         this.err = err;
     }
@@ -66,7 +72,9 @@ public final class Main {
                 System.exit(2);
             }
         }
-        int exitCode = new Main(home, configFile.toAbsolutePath().normalize(), System.err).run();
+        Path dataDir = Path.of(System.getProperty("outrigger.data", home.resolve("data").toString()))
+                .toAbsolutePath().normalize();
+        int exitCode = new Main(home, dataDir, configFile.toAbsolutePath().normalize(), System.err).run();
         if (exitCode != 0) {
             System.exit(exitCode);
         }
@@ -78,6 +86,17 @@ public final class Main {
             return 2;
         }
         Framework framework;
+        try {
+            dataDirLock = lockDataDir();
+        } catch (IOException e) {
+            err.println("outrigger: cannot use the data directory " + dataDir + ": " + e.getMessage());
+            return 1;
+        }
+        if (dataDirLock == null) {
+            err.println("outrigger: another Outrigger worker is running with the data directory " + dataDir
+                    + "; give each worker its own (OUTRIGGER_DATA)");
+            return 1;
+        }
         try {
             loadLoggingProperties();
             framework = new FrameworkFactory().newFramework(frameworkProperties());
@@ -132,10 +151,27 @@ public final class Main {
             properties.put(name, file.getProperty(name).replace("${outrigger.home}", home.toString()));
         }
         properties.put(CONFIG_FILE_PROPERTY, configFile.toString());
-        properties.putIfAbsent(Constants.FRAMEWORK_STORAGE, home.resolve("data/felix-cache").toString());
+        properties.putIfAbsent(Constants.FRAMEWORK_STORAGE, dataDir.resolve("felix-cache").toString());
         // Bundles are installed by reference each start, so a clean cache costs nothing and never holds stale bundles.
         properties.putIfAbsent(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         return properties;
+    }
+
+    /**
+     * The framework cache is wiped at every start, which would pull native libraries from under a running worker:
+     * one worker per data directory, held by a file lock for the life of the process.
+     *
+     * @return the locked channel, never closed; or null if another process holds the lock
+     */
+    private FileChannel lockDataDir() throws IOException {
+        Files.createDirectories(dataDir);
+        FileChannel channel = FileChannel.open(dataDir.resolve(".lock"),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.tryLock() == null) {
+            channel.close();
+            return null;
+        }
+        return channel;
     }
 
     /**

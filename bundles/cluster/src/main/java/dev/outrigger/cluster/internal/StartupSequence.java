@@ -4,6 +4,7 @@ import dev.outrigger.api.cluster.RecordFormat;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +45,11 @@ final class StartupSequence {
     void prepareCluster(BooleanSupplier cancelled) throws StartupException, InterruptedException {
         awaitBroker(cancelled);
         ensureNamespace();
-        for (String topic : new String[] {topics.metadata(), topics.coordination(), topics.assignments()}) {
-            ensureTopic(topic);
+        List<String> existing = existingTopics();
+        for (String topic : List.of(topics.metadata(), topics.coordination(), topics.assignments())) {
+            if (!existing.contains(topic)) {
+                createTopic(topic);
+            }
         }
         refuseForeignRecords(topics.metadata());
         refuseForeignRecords(topics.assignments());
@@ -103,12 +107,20 @@ final class StartupSequence {
         }
     }
 
-    private void ensureTopic(String topic) throws StartupException {
+    private List<String> existingTopics() throws StartupException {
+        try {
+            return admin.topics().getList(topics.namespace());
+        } catch (PulsarAdminException e) {
+            throw new StartupException("Cannot list the topics of " + topics.namespace() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void createTopic(String topic) throws StartupException {
         try {
             admin.topics().createNonPartitionedTopic(topic);
             LOG.info("Created topic {}", topic);
         } catch (PulsarAdminException.ConflictException e) {
-            LOG.debug("Topic {} exists", topic);
+            LOG.debug("Topic {} was created concurrently by another worker", topic);
         } catch (PulsarAdminException e) {
             throw new StartupException("Cannot create topic " + topic + ": " + e.getMessage(), e);
         }

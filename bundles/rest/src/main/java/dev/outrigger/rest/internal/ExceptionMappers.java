@@ -21,8 +21,11 @@ final class ExceptionMappers {
     static final class ErrorResponses implements ExceptionMapper<ErrorResponseException> {
         @Override
         public Response toResponse(ErrorResponseException e) {
-            if (e.status() >= 500) {
+            // 503 is an expected answer (not ready, not the leader); only a 500 is a failure of ours.
+            if (e.status() == 500) {
                 LOG.error("Request failed: {}", e.getMessage(), e);
+            } else {
+                LOG.debug("Answered {}: {}", e.status(), e.getMessage());
             }
             return ErrorBody.response(e.status(), e.getMessage());
         }

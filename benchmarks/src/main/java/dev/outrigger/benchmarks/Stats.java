@@ -1,0 +1,48 @@
+package dev.outrigger.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Min / median / max of a handful of samples. */
+public final class Stats {
+
+    private Stats() {
+    }
+
+    /** min, median and max of some samples. */
+    public record Summary(double min, double median, double max) {
+    }
+
+    /**
+     * @throws IllegalArgumentException if there are no samples
+     */
+    public static Summary summarize(List<? extends Number> samples) {
+        List<Double> sorted = sorted(samples);
+        return new Summary(sorted.get(0), median(sorted), sorted.get(sorted.size() - 1));
+    }
+
+    /** The middle sample, or the mean of the two middle ones for an even count. */
+    public static double median(List<? extends Number> samples) {
+        List<Double> sorted = sorted(samples);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** a / b, or NaN when b is 0. */
+    public static double ratio(double a, double b) {
+        return b == 0 ? Double.NaN : a / b;
+    }
+
+    private static List<Double> sorted(List<? extends Number> samples) {
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("no samples");
+        }
+        List<Double> sorted = new ArrayList<>(samples.size());
+        for (Number sample : samples) {
+            sorted.add(sample.doubleValue());
+        }
+        Collections.sort(sorted);
+        return sorted;
+    }
+}
