@@ -113,12 +113,13 @@ public final class WorkerCluster implements ClusterService {
     }
 
     private void start() {
+        long activated = System.currentTimeMillis();
         try {
             new StartupSequence(config, admin, client, topics).prepareCluster(() -> closed);
             membership = join();
             startUpTimeMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-            LOG.info("Worker {} initialized in {} ms: member of the cluster on {}",
-                    self.workerId(), startUpTimeMillis, topics.coordination());
+            LOG.info("Worker {} initialized {} ms after activation ({} ms after JVM start): member of the cluster on {}",
+                    self.workerId(), System.currentTimeMillis() - activated, startUpTimeMillis, topics.coordination());
             initializedCondition = context.registerService(Condition.class, Condition.INSTANCE,
                     FrameworkUtil.asDictionary(Map.of(Condition.CONDITION_ID, ClusterService.INITIALIZED_CONDITION)));
         } catch (InterruptedException e) {

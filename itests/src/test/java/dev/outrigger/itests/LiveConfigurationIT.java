@@ -1,0 +1,60 @@
+package dev.outrigger.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.devcluster.SharedPulsarCluster;
+import dev.outrigger.devcluster.WorkerConfig;
+import dev.outrigger.devcluster.WorkerProcess;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Edits of functions_worker.yml apply while the worker runs; invalid edits are refused without harm. */
+class LiveConfigurationIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String memberIds(WorkerConfig config) throws Exception {
+        HttpResponse<String> response = Workers.get(config.adminUrl() + "/admin/v2/worker/cluster");
+        if (response.statusCode() != 200) {
+            return "HTTP " + response.statusCode();
+        }
+        StringBuilder ids = new StringBuilder();
+        for (JsonNode member : JSON.readTree(response.body())) {
+            ids.append(ids.length() == 0 ? "" : ",").append(member.path("workerId").asText());
+        }
+        return ids.toString();
+    }
+
+    @Test
+    void aNewWorkerIdAppliesLiveAndAnInvalidEditIsIgnored() throws Exception {
+        String namespace = "public/live-" + UUID.randomUUID().toString().substring(0, 8);
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "live-a", namespace);
+        Path dir = Workers.workDir("live");
+        Path yaml = config.write(dir.resolve("functions_worker.yml"));
+        try (WorkerProcess worker = Workers.start(dir, yaml, dir.resolve("data"))) {
+            Workers.awaitReady(worker, config);
+            assertEquals("live-a", memberIds(config));
+
+            config.set("workerId", "live-b").write(yaml);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> memberIds(config).equals("live-b"));
+            assertTrue(worker.log().lines().anyMatch(line -> line.contains("changed by") && line.contains("workerId")),
+                    worker::log);
+
+            String valid = Files.readString(yaml);
+            Files.writeString(yaml, valid.replaceAll("workerPort: \\d+", "workerPort: \"abc\""));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> worker.log().contains("Keeping the running configuration"));
+            assertTrue(worker.isAlive(), worker::log);
+            assertEquals("live-b", memberIds(config));
+        }
+    }
+}
