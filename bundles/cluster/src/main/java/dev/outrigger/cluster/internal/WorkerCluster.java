@@ -2,6 +2,7 @@ package dev.outrigger.cluster.internal;
 
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.ClusterUnavailableException;
+import dev.outrigger.api.cluster.LeadershipListener;
 import dev.outrigger.api.cluster.RecordFormat;
 import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.config.ConfigurationPids;
@@ -11,6 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -66,6 +71,14 @@ public final class WorkerCluster implements ClusterService {
             policy = ReferencePolicy.DYNAMIC)
     private volatile Consumer<String> fatalErrors;
 
+    private final Set<LeadershipListener> leadershipListeners = ConcurrentHashMap.newKeySet();
+    /** One thread, so listeners hear gains and losses in the order they happened. */
+    private final ExecutorService leadershipEvents = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "outrigger-leadership-events");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private volatile org.apache.pulsar.client.api.Consumer<byte[]> membership;
     private volatile boolean leader;
     private volatile long startUpTimeMillis = -1;
@@ -91,6 +104,36 @@ public final class WorkerCluster implements ClusterService {
         startup.start();
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addLeadershipListener(LeadershipListener listener) {
+        leadershipListeners.add(listener);
+        leadershipEvents.execute(() -> {
+            if (isLeader()) {
+                notify(listener, true);
+            }
+        });
+    }
+
+    void removeLeadershipListener(LeadershipListener listener) {
+        leadershipListeners.remove(listener);
+    }
+
+    private void leadershipChanged(boolean nowLeader) {
+        leadershipEvents.execute(() -> leadershipListeners.forEach(listener -> notify(listener, nowLeader)));
+    }
+
+    private void notify(LeadershipListener listener, boolean nowLeader) {
+        try {
+            if (nowLeader) {
+                listener.becameLeader();
+            } else {
+                listener.lostLeadership();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Leadership listener {} failed", listener, e);
+        }
+    }
+
     @Deactivate
     void deactivate() throws InterruptedException {
         closed = true;
@@ -108,7 +151,12 @@ public final class WorkerCluster implements ClusterService {
                 LOG.warn("Leaving the coordination subscription failed: {}", e.toString());
             }
         }
-        leader = false;
+        if (leader) {
+            leader = false;
+            leadershipChanged(false);
+        }
+        leadershipEvents.shutdown();
+        leadershipEvents.awaitTermination(10, TimeUnit.SECONDS);
         LOG.info("Worker {} left the cluster", self.workerId());
     }
 
@@ -152,7 +200,7 @@ public final class WorkerCluster implements ClusterService {
                 .consumerName(self.consumerName())
                 .property(RecordFormat.CONSUMER_ID_PROPERTY, self.consumerName())
                 .property(RecordFormat.CONSUMER_PROPERTY, RecordFormat.VERSION)
-                .consumerEventListener(new LeadershipListener())
+                .consumerEventListener(new ActiveConsumerListener())
                 .subscribe();
     }
 
@@ -214,12 +262,13 @@ public final class WorkerCluster implements ClusterService {
     }
 
     /** The broker tells each consumer of a Failover subscription whether it is the active one: the leader. */
-    private final class LeadershipListener implements ConsumerEventListener {
+    private final class ActiveConsumerListener implements ConsumerEventListener {
         @Override
         public void becameActive(org.apache.pulsar.client.api.Consumer<?> consumer, int partitionId) {
             if (!leader) {
                 leader = true;
                 LOG.info("Worker {} is now the leader", self.workerId());
+                leadershipChanged(true);
             }
         }
 
@@ -228,6 +277,7 @@ public final class WorkerCluster implements ClusterService {
             if (leader) {
                 leader = false;
                 LOG.info("Worker {} is no longer the leader", self.workerId());
+                leadershipChanged(false);
             }
         }
     }

@@ -1,0 +1,10 @@
+/**
+ * Function, source and sink metadata: the cluster's single source of truth about which components exist, kept on a
+ * compacted Pulsar topic that the leader writes and every worker reads.
+ */
+@Export
+@Version("1.0.0")
+package dev.outrigger.api.metadata;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
