@@ -103,6 +103,7 @@ public final class Report {
                         .append(", \"rssSettledKiB\": ").append(r.rssSettledKiB())
                         .append(", \"stopMillis\": ").append(format("%.1f", r.stopMillis()))
                         .append(", \"exitCode\": ").append(r.exitCode())
+                        .append(", \"readyBody\": ").append(r.readyBody() == null ? "null" : quote(r.readyBody()))
                         .append('}').append(i + 1 < worker.runs().size() ? "," : "").append('\n');
             }
             out.append("      ]\n    }").append(w + 1 < both.size() ? "," : "").append('\n');

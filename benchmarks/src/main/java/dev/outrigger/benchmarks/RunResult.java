@@ -11,7 +11,8 @@ package dev.outrigger.benchmarks;
  * @param rssSettledKiB VmRSS of the JVM the settle time later
  * @param stopMillis    SIGTERM to exit
  * @param exitCode      the JVM's exit code (143 = ended by SIGTERM), or null if it had to be killed and did not exit
+ * @param readyBody     the body of that first 200 (the worker list)
  */
 public record RunResult(int run, int order, long pid, double readyMillis, long rssReadyKiB, long rssSettledKiB,
-                        double stopMillis, Integer exitCode) {
+                        double stopMillis, Integer exitCode, String readyBody) {
 }

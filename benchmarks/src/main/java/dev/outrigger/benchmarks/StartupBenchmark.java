@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * Start-up time and memory of the assembled Outrigger worker against Pulsar 4.0.8's own functions worker
@@ -105,8 +104,9 @@ public final class StartupBenchmark {
     public static void main(String[] args) {
         int runs = Integer.getInteger("runs", 5);
         int settleSeconds = Integer.getInteger("settleSeconds", 10);
-        if (runs < 1 || settleSeconds < 0) {
-            throw new IllegalArgumentException("runs must be >= 1 and settleSeconds >= 0");
+        int warmup = Integer.getInteger("warmup", 1);
+        if (runs < 1 || settleSeconds < 0 || warmup < 0) {
+            throw new IllegalArgumentException("runs must be >= 1, settleSeconds and warmup >= 0");
         }
         Path dist = Path.of(System.getProperty("outrigger.dist", "target/dist/outrigger-0.1.0-SNAPSHOT"))
                 .toAbsolutePath().normalize();
@@ -120,13 +120,25 @@ public final class StartupBenchmark {
         LocalPulsarCluster cluster = null;
         try {
             deleteRecursively(work);
-            progress("runs=" + runs + ", settle=" + settleSeconds + " s, distribution " + dist);
+            progress("runs=" + runs + ", warmup=" + warmup + ", settle=" + settleSeconds + " s, distribution " + dist);
             cluster = LocalPulsarCluster.start(work.resolve("pulsar-cluster"));
             LocalPulsarCluster stopOnExit = cluster;
             Runtime.getRuntime().addShutdownHook(new Thread(stopOnExit::close, "bench-cluster-stop"));
 
             Launcher outrigger = outrigger(cluster, dist, defaultJavaOpts(Files.readString(script)));
             Launcher pulsar = pulsar(cluster);
+            // Unmeasured: the first functions namespace and topics a fresh broker creates take seconds longer
+            // (broker-side class loading and JIT, first ledgers on the bookie), and the first launch of each
+            // worker reads its jars from disk. Whoever started first would pay for that.
+            for (int w = 0; w < warmup; w++) {
+                for (Launcher launcher : List.of(outrigger, pulsar)) {
+                    RunResult result = measure(launcher, -1 - w, 0, work.resolve("warmup-" + (w + 1) + "-"
+                            + launcher.key()), 0);
+                    progress(String.format(Locale.ROOT, "warm-up %d/%d %-12s ready %6.2f s, RSS %4d MiB (not counted)",
+                            w + 1, warmup, launcher.label(), result.readyMillis() / 1000.0,
+                            mib(result.rssReadyKiB())));
+                }
+            }
             List<RunResult> outriggerRuns = new ArrayList<>();
             List<RunResult> pulsarRuns = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
@@ -138,15 +150,15 @@ public final class StartupBenchmark {
                             + launcher.key()), settleSeconds);
                     (isOutrigger ? outriggerRuns : pulsarRuns).add(result);
                     progress(String.format(Locale.ROOT,
-                            "run %d/%d %-12s ready %6.2f s, RSS %4d MiB, +%d s %4d MiB, stop %5.2f s (exit %s)",
+                            "run %d/%d %-12s ready %6.2f s, RSS %4d MiB, +%d s %4d MiB, stop %5.2f s (exit %s): %s",
                             run + 1, runs, launcher.label(), result.readyMillis() / 1000.0,
-                            result.rssReadyKiB() / 1024, settleSeconds, result.rssSettledKiB() / 1024,
-                            result.stopMillis() / 1000.0, result.exitCode()));
+                            mib(result.rssReadyKiB()), settleSeconds, mib(result.rssSettledKiB()),
+                            result.stopMillis() / 1000.0, result.exitCode(), abbreviate(result.readyBody())));
                 }
             }
 
             Report report = new Report("Worker start-up: Outrigger vs Pulsar 4.0.8's functions worker",
-                    notes(runs, settleSeconds, cluster),
+                    notes(runs, warmup, settleSeconds, cluster),
                     settleSeconds,
                     new Report.Worker(outrigger.key(), outrigger.label(), outrigger.describe(), outriggerRuns),
                     new Report.Worker(pulsar.key(), pulsar.label(), pulsar.describe(), pulsarRuns));
@@ -183,7 +195,7 @@ public final class StartupBenchmark {
         Started worker = entry.getValue();
         boolean stopped = false;
         try {
-            long readyNanos = awaitReady(launcher.label(), worker, URI.create(entry.getKey() + READY_PATH),
+            Ready ready = awaitReady(launcher.label(), worker, URI.create(entry.getKey() + READY_PATH),
                     launchNanos[0]);
             long jvm = jvmPid(worker.launchedPid());
             long rssReady = rss(jvm);
@@ -200,8 +212,8 @@ public final class StartupBenchmark {
             Integer exitCode = worker.stop();
             stopped = true;
             double stopMillis = (System.nanoTime() - t0) / 1e6;
-            return new RunResult(run, order, jvm, (readyNanos - launchNanos[0]) / 1e6, rssReady, rssSettled,
-                    stopMillis, exitCode);
+            return new RunResult(run, order, jvm, (ready.nanos() - launchNanos[0]) / 1e6, rssReady, rssSettled,
+                    stopMillis, exitCode, ready.body());
         } finally {
             if (!stopped) {
                 worker.stop();
@@ -209,8 +221,12 @@ public final class StartupBenchmark {
         }
     }
 
-    /** Polls every 50 ms; @return System.nanoTime() of the first 200 */
-    private static long awaitReady(String label, Started worker, URI uri, long launchNanos)
+    /** When the first 200 came (System.nanoTime()) and what it said. */
+    record Ready(long nanos, String body) {
+    }
+
+    /** Polls every 50 ms until the first 200. */
+    private static Ready awaitReady(String label, Started worker, URI uri, long launchNanos)
             throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
         long deadline = launchNanos + READY_DEADLINE.toNanos();
@@ -223,7 +239,7 @@ public final class StartupBenchmark {
             try {
                 HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
-                    return System.nanoTime();
+                    return new Ready(System.nanoTime(), response.body());
                 }
                 last = "HTTP " + response.statusCode() + " " + abbreviate(response.body());
             } catch (IOException e) {
@@ -369,16 +385,48 @@ public final class StartupBenchmark {
         keys.put("downloadDirectory", runDir.resolve("download").toString());
         keys.put("narExtractionDirectory", runDir.resolve("nar").toString());
         keys.put("functionRuntimeFactoryClassName", "org.apache.pulsar.functions.runtime.thread.ThreadRuntimeFactory");
+        // Without a config map the thread runtime fails with an NPE; this is the commented-out example of Pulsar's
+        // conf/functions_worker.yml.
+        keys.put("functionRuntimeFactoryConfigs", Map.of("threadGroupName", "Thread Function Container Group"));
+        // These have no default in Pulsar's WorkerConfig class (null or 0), only in its shipped
+        // conf/functions_worker.yml: without them the worker creates topics named "null" and dies with an NPE
+        // (schedulerClassName), or schedules checks every 0 ms. Values as shipped.
+        keys.put("functionMetadataTopicName", "metadata");
+        keys.put("clusterCoordinationTopicName", "coordinate");
+        keys.put("functionAssignmentTopicName", "assignments");
+        keys.put("schedulerClassName", "org.apache.pulsar.functions.worker.scheduler.RoundRobinScheduler");
+        keys.put("failureCheckFreqMs", 30000);
+        keys.put("rescheduleTimeoutMs", 60000);
+        keys.put("rebalanceCheckFreqSec", -1);
+        keys.put("initialBrokerReconnectMaxRetries", 60);
+        keys.put("assignmentWriteMaxRetries", 60);
+        keys.put("instanceLivenessCheckFreqMs", 30000);
         return keys;
     }
 
-    /** Flat YAML, every string double-quoted. */
-    static String yaml(Map<String, Object> keys) {
-        return keys.entrySet().stream()
-                .map(e -> e.getKey() + ": " + (e.getValue() instanceof Number || e.getValue() instanceof Boolean
-                        ? e.getValue().toString()
-                        : "\"" + String.valueOf(e.getValue()).replace("\\", "\\\\").replace("\"", "\\\"") + "\""))
-                .collect(Collectors.joining("\n", "", "\n"));
+    /** Block YAML: strings double-quoted, maps nested by two spaces. */
+    static String yaml(Map<String, ?> keys) {
+        StringBuilder out = new StringBuilder();
+        appendYaml(out, keys, "");
+        return out.toString();
+    }
+
+    private static void appendYaml(StringBuilder out, Map<String, ?> keys, String indent) {
+        for (Map.Entry<String, ?> e : keys.entrySet()) {
+            Object value = e.getValue();
+            out.append(indent).append(e.getKey()).append(':');
+            if (value instanceof Map<?, ?> map) {
+                out.append('\n');
+                Map<String, Object> nested = new LinkedHashMap<>();
+                map.forEach((k, v) -> nested.put(String.valueOf(k), v));
+                appendYaml(out, nested, indent + "  ");
+            } else if (value instanceof Number || value instanceof Boolean) {
+                out.append(' ').append(value).append('\n');
+            } else {
+                out.append(" \"").append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append("\"\n");
+            }
+        }
     }
 
     private static Path writeYaml(Path file, Map<String, Object> keys) {
@@ -422,14 +470,14 @@ public final class StartupBenchmark {
         return rss.getAsLong();
     }
 
-    private static List<String> notes(int runs, int settleSeconds, LocalPulsarCluster cluster) {
+    private static List<String> notes(int runs, int warmup, int settleSeconds, LocalPulsarCluster cluster) {
         List<String> notes = new ArrayList<>();
         notes.add("Measured " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + " on "
                 + Runtime.getRuntime().availableProcessors() + " CPUs, " + memTotal() + ", Java "
                 + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.name") + ")");
         notes.add(runs + " runs, each starting both workers in turn (order alternating run by run) against one "
                 + "real Pulsar 4.0.8 cluster on loopback (ZooKeeper + standalone broker + one bookie, started once: "
-                + cluster.webServiceUrl() + ")");
+                + cluster.webServiceUrl() + "), after " + warmup + " unmeasured warm-up start(s) of each");
         notes.add("ready = process launch to the first HTTP 200 of GET " + READY_PATH + ", polled every "
                 + POLL_INTERVAL.toMillis() + " ms; RSS = VmRSS of the worker's JVM at that moment and "
                 + settleSeconds + " s later; stop = SIGTERM to exit");
@@ -458,6 +506,10 @@ public final class StartupBenchmark {
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
         }
+    }
+
+    private static long mib(long kib) {
+        return Math.round(kib / 1024.0);
     }
 
     private static String abbreviate(String s) {

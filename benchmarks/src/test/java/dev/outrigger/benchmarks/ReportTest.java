@@ -12,13 +12,13 @@ class ReportTest {
 
     static Report report() {
         List<RunResult> outrigger = List.of(
-                new RunResult(0, 0, 11, 2000, 100 * 1024, 110 * 1024, 500, 143),
-                new RunResult(1, 1, 12, 3000, 120 * 1024, 130 * 1024, 700, 143),
-                new RunResult(2, 0, 13, 2500, 110 * 1024, 120 * 1024, 600, 143));
+                new RunResult(0, 0, 11, 2000, 100 * 1024, 110 * 1024, 500, 143, "[]"),
+                new RunResult(1, 1, 12, 3000, 120 * 1024, 130 * 1024, 700, 143, "[]"),
+                new RunResult(2, 0, 13, 2500, 110 * 1024, 120 * 1024, 600, 143, "[]"));
         List<RunResult> pulsar = List.of(
-                new RunResult(0, 1, 21, 10000, 300 * 1024, 320 * 1024, 5000, 143),
-                new RunResult(1, 0, 22, 12000, 330 * 1024, 360 * 1024, 6000, 143),
-                new RunResult(2, 1, 23, 11000, 310 * 1024, 340 * 1024, 5500, null));
+                new RunResult(0, 1, 21, 10000, 300 * 1024, 320 * 1024, 5000, 143, "[]"),
+                new RunResult(1, 0, 22, 12000, 330 * 1024, 360 * 1024, 6000, 143, "[]"),
+                new RunResult(2, 1, 23, 11000, 310 * 1024, 340 * 1024, 5500, null, "[]"));
         return new Report("Start-up", List.of("a \"note\""), 10,
                 new Report.Worker("outrigger", "Outrigger", "bin/outrigger", outrigger),
                 new Report.Worker("pulsar", "Pulsar", "java -cp x", pulsar));
@@ -75,9 +75,10 @@ class ReportTest {
         String json = report().json();
         assertTrue(json.contains("\"notes\": [\"a \\\"note\\\"\"]"), json);
         assertTrue(json.contains("{\"run\": 0, \"order\": 0, \"pid\": 11, \"readyMillis\": 2000.0, "
-                + "\"rssReadyKiB\": 102400, \"rssSettledKiB\": 112640, \"stopMillis\": 500.0, \"exitCode\": 143}"),
+                + "\"rssReadyKiB\": 102400, \"rssSettledKiB\": 112640, \"stopMillis\": 500.0, \"exitCode\": 143, "
+                + "\"readyBody\": \"[]\"}"),
                 json);
-        assertTrue(json.contains("\"exitCode\": null}"), json);
+        assertTrue(json.contains("\"exitCode\": null, "), json);
         assertEquals(json.chars().filter(c -> c == '{').count(), json.chars().filter(c -> c == '}').count());
         assertEquals("\"a\\\\b\\n\\u0001\"", Report.quote("a\\b\n\u0001"));
     }
@@ -93,6 +94,11 @@ class ReportTest {
         assertTrue(yaml.contains("functionRuntimeFactoryClassName: "
                 + "\"org.apache.pulsar.functions.runtime.thread.ThreadRuntimeFactory\"\n"), yaml);
         assertTrue(yaml.contains("narExtractionDirectory: \"/tmp/run/nar\"\n"), yaml);
+        assertTrue(yaml.contains("functionRuntimeFactoryConfigs:\n  threadGroupName: \"Thread Function Container Group\"\n"),
+                yaml);
+        assertTrue(yaml.contains("schedulerClassName: "
+                + "\"org.apache.pulsar.functions.worker.scheduler.RoundRobinScheduler\"\n"), yaml);
+        assertTrue(yaml.contains("rebalanceCheckFreqSec: -1\n"), yaml);
     }
 
     @Test
