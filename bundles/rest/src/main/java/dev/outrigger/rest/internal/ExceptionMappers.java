@@ -2,6 +2,7 @@ package dev.outrigger.rest.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.outrigger.api.cluster.ClusterUnavailableException;
+import dev.outrigger.api.functions.FunctionServiceException;
 import dev.outrigger.api.rest.ErrorResponseException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Context;
@@ -36,6 +37,18 @@ final class ExceptionMappers {
         public Response toResponse(ClusterUnavailableException e) {
             LOG.warn("Cluster state unavailable: {}", e.getMessage());
             return ErrorBody.response(Response.Status.SERVICE_UNAVAILABLE.getStatusCode(), e.getMessage());
+        }
+    }
+
+    static final class FunctionServiceErrors implements ExceptionMapper<FunctionServiceException> {
+        @Override
+        public Response toResponse(FunctionServiceException e) {
+            if (e.kind() == FunctionServiceException.Kind.INTERNAL) {
+                LOG.error("Request failed: {}", e.getMessage(), e);
+            } else {
+                LOG.debug("Answered {}: {}", e.kind().status(), e.getMessage());
+            }
+            return ErrorBody.response(e.kind().status(), e.getMessage());
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.glassfish.jersey.media.multipart.MultiPartFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 import org.glassfish.jersey.servlet.ServletContainer;
@@ -105,9 +106,11 @@ public final class JerseyApplication {
         ResourceConfig config = new ResourceConfig()
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .register(new JacksonJsonProvider(MAPPER))
+                .register(MultiPartFeature.class)
                 .register(new ReadinessFilter(() -> cluster))
                 .register(ExceptionMappers.ErrorResponses.class)
                 .register(ExceptionMappers.ClusterUnavailable.class)
+                .register(ExceptionMappers.FunctionServiceErrors.class)
                 .register(ExceptionMappers.MalformedJson.class)
                 .register(ExceptionMappers.WebApplication.class)
                 .register(ExceptionMappers.Unexpected.class);

@@ -1,0 +1,44 @@
+package dev.outrigger.api.functions;
+
+import java.util.List;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionStatus;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Functions as {@code /admin/v3/functions} exposes them. Every method throws {@link FunctionServiceException} with
+ * Pulsar's message for what it refuses.
+ */
+@ProviderType
+public interface FunctionService {
+
+    /**
+     * Registers a function with either an uploaded package or a package URL.
+     *
+     * @param upload the uploaded package, or null
+     * @param packageUrl a package URL ({@code http(s):}, {@code file:}, {@code function://}), or null
+     */
+    void register(String tenant, String namespace, String name, FunctionConfig config, PackageUpload upload,
+            String packageUrl);
+
+    /**
+     * Updates a function: fields present in {@code config} replace the current ones, a new package replaces the old.
+     *
+     * @param config the changes, or null for a package-only update
+     */
+    void update(String tenant, String namespace, String name, FunctionConfig config, PackageUpload upload,
+            String packageUrl);
+
+    void deregister(String tenant, String namespace, String name);
+
+    /** @return the function's configuration with the worker's defaults filled in */
+    FunctionConfig get(String tenant, String namespace, String name);
+
+    /** @return the names of the functions of a namespace */
+    List<String> list(String tenant, String namespace);
+
+    FunctionStatus status(String tenant, String namespace, String name);
+
+    FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData instanceStatus(
+            String tenant, String namespace, String name, int instanceId);
+}

@@ -1,0 +1,317 @@
+package dev.outrigger.functions.internal;
+
+import static dev.outrigger.api.functions.FunctionServiceException.badRequest;
+import static dev.outrigger.api.functions.FunctionServiceException.notFound;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.api.functions.FunctionService;
+import dev.outrigger.api.functions.FunctionServiceException;
+import dev.outrigger.api.functions.FunctionServiceException.Kind;
+import dev.outrigger.api.functions.PackageUpload;
+import dev.outrigger.api.metadata.ComponentType;
+import dev.outrigger.api.metadata.FunctionKey;
+import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.metadata.FunctionMetadataStore;
+import dev.outrigger.api.metadata.MetadataUnavailableException;
+import dev.outrigger.api.metadata.StaleVersionException;
+import dev.outrigger.api.packages.PackageException;
+import dev.outrigger.api.packages.PackageRef;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionStatus;
+import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus;
+import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Functions as Pulsar's worker keeps them: the configuration validated and completed with defaults, the package in a
+ * {@link dev.outrigger.api.packages.PackageStore}, the record in the cluster's metadata. A failed register leaves no
+ * package behind; a replaced or deregistered function's package is deleted after its metadata.
+ */
+@Component(service = FunctionService.class)
+public final class Functions implements FunctionService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Functions.class);
+    private static final long METADATA_TIMEOUT_SECONDS = 30;
+    static final String NOT_SCHEDULED = "Function has not been scheduled";
+
+    /** Pulsar's JSON style: unknown fields ignored, nulls left out. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
+    private final FunctionMetadataStore metadata;
+    private final PulsarAdmin brokerAdmin;
+    private final PackageStores packages;
+
+    @Activate
+    public Functions(@Reference FunctionMetadataStore metadata, @Reference PulsarAdmin brokerAdmin,
+            @Reference PackageStores packages) {
+        this.metadata = metadata;
+        this.brokerAdmin = brokerAdmin;
+        this.packages = packages;
+    }
+
+    @Override
+    public void register(String tenant, String namespace, String name, FunctionConfig submitted,
+            PackageUpload upload, String packageUrl) {
+        if (submitted == null) {
+            throw badRequest("Function config is not provided");
+        }
+        validated(() -> FunctionConfigs.forCreate(tenant, namespace, name, submitted));
+        // Stored as submitted, not as GET shows it: GET leaves out fields the instances need (consumer properties,
+        // type classes). GET derives its view from this on every read.
+        FunctionConfig config = submitted.toBuilder().tenant(tenant).namespace(namespace).name(name).build();
+        FunctionKey key = new FunctionKey(tenant, namespace, name);
+        requirePackage(upload, packageUrl);
+        requireTenantAndNamespace(tenant, namespace);
+        if (metadata.get(key).isPresent()) {
+            throw badRequest("Function " + name + " already exists");
+        }
+        PackageRef stored = storePackage(key, upload, packageUrl);
+        try {
+            await(metadata.write(new FunctionMetadata(key, ComponentType.FUNCTION, 0, System.currentTimeMillis(),
+                    toJson(config), stored, Map.of())));
+            LOG.info("Registered function {}", key);
+        } catch (RuntimeException e) {
+            discardPackage(stored, upload != null);
+            if (e instanceof StaleVersionException) {
+                throw badRequest("Function " + name + " already exists");
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void update(String tenant, String namespace, String name, FunctionConfig submitted,
+            PackageUpload upload, String packageUrl) {
+        FunctionKey key = new FunctionKey(tenant, namespace, name);
+        FunctionMetadata existing = metadata.get(key)
+                .filter(record -> record.type() == ComponentType.FUNCTION)
+                .orElseThrow(() -> badRequest("Function " + name + " doesn't exist"));
+        FunctionConfig current = view(existing);
+        boolean newPackage = upload != null || (packageUrl != null && !packageUrl.isBlank());
+        FunctionConfig updated = current;
+        if (submitted != null) {
+            // As Pulsar: "no change" is decided on the merged configuration before it is validated.
+            updated = validated(() -> FunctionConfigs.merge(current, submitted, tenant, namespace, name));
+            validated(() -> FunctionConfigs.forUpdate(current, submitted, tenant, namespace, name));
+        }
+        if (!newPackage && FunctionConfigs.sameConfig(current, updated)) {
+            throw badRequest("Update contains no change");
+        }
+        PackageRef stored = newPackage ? storePackage(key, upload, packageUrl) : existing.packageRef();
+        try {
+            await(metadata.write(existing.update(toJson(updated), stored)));
+        } catch (RuntimeException e) {
+            if (newPackage) {
+                discardPackage(stored, upload != null);
+            }
+            if (e instanceof StaleVersionException) {
+                throw badRequest("Function " + name + " was changed by another request; try again");
+            }
+            throw e;
+        }
+        if (newPackage && existing.packageRef() != null) {
+            discardPackage(existing.packageRef(), true);
+        }
+        LOG.info("Updated function {} to version {}", key, existing.version() + 1);
+    }
+
+    @Override
+    public void deregister(String tenant, String namespace, String name) {
+        FunctionMetadata existing = existing(tenant, namespace, name);
+        try {
+            await(metadata.delete(existing.key(), existing.version()));
+        } catch (StaleVersionException e) {
+            throw badRequest("Function " + name + " was changed by another request; try again");
+        }
+        if (existing.packageRef() != null) {
+            discardPackage(existing.packageRef(), true);
+        }
+        LOG.info("Deregistered function {}", existing.key());
+    }
+
+    @Override
+    public FunctionConfig get(String tenant, String namespace, String name) {
+        return view(existing(tenant, namespace, name));
+    }
+
+    /** What Pulsar's GET shows for a stored function: its configuration validated, with the defaults filled in. */
+    private static FunctionConfig view(FunctionMetadata record) {
+        FunctionKey key = record.key();
+        return FunctionConfigs.forCreate(key.tenant(), key.namespace(), key.name(), fromJson(record.config()));
+    }
+
+    @Override
+    public List<String> list(String tenant, String namespace) {
+        requireTenantAndNamespace(tenant, namespace);
+        return metadata.list(tenant, namespace).stream()
+                .filter(record -> record.type() == ComponentType.FUNCTION)
+                .map(record -> record.key().name())
+                .toList();
+    }
+
+    /**
+     * No scheduler runs instances yet, so every instance reports what Pulsar's worker reports for an instance it has
+     * not scheduled.
+     */
+    @Override
+    public FunctionStatus status(String tenant, String namespace, String name) {
+        FunctionConfig config = get(tenant, namespace, name);
+        FunctionStatus status = new FunctionStatus();
+        int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
+        List<FunctionInstanceStatus> instances = new ArrayList<>();
+        for (int instanceId = 0; instanceId < parallelism; instanceId++) {
+            FunctionInstanceStatus instance = new FunctionInstanceStatus();
+            instance.setInstanceId(instanceId);
+            instance.setStatus(unscheduled());
+            instances.add(instance);
+        }
+        status.setNumInstances(parallelism);
+        status.setNumRunning(0);
+        status.setInstances(instances);
+        return status;
+    }
+
+    @Override
+    public FunctionInstanceStatusData instanceStatus(String tenant, String namespace, String name, int instanceId) {
+        FunctionConfig config = get(tenant, namespace, name);
+        int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
+        if (instanceId < 0 || instanceId >= parallelism) {
+            throw badRequest("Invalid InstanceId");
+        }
+        return unscheduled();
+    }
+
+    private static FunctionInstanceStatusData unscheduled() {
+        FunctionInstanceStatusData data = new FunctionInstanceStatusData();
+        data.setRunning(false);
+        data.setError(NOT_SCHEDULED);
+        data.setLatestUserExceptions(new ArrayList<>());
+        data.setLatestSystemExceptions(new ArrayList<>());
+        return data;
+    }
+
+    private FunctionMetadata existing(String tenant, String namespace, String name) {
+        return metadata.get(new FunctionKey(tenant, namespace, name))
+                .filter(record -> record.type() == ComponentType.FUNCTION)
+                .orElseThrow(() -> notFound("Function " + name + " doesn't exist"));
+    }
+
+    private static void requirePackage(PackageUpload upload, String packageUrl) {
+        boolean hasUrl = packageUrl != null && !packageUrl.isBlank();
+        if (upload == null && !hasUrl) {
+            throw badRequest("Function package is not provided");
+        }
+        if (upload != null && hasUrl) {
+            throw badRequest("Only one of function package url or file can be provided");
+        }
+    }
+
+    /** Pulsar's worker asks the broker; 400 when either is missing, as it answers. */
+    private void requireTenantAndNamespace(String tenant, String namespace) {
+        try {
+            brokerAdmin.tenants().getTenantInfo(tenant);
+        } catch (PulsarAdminException.NotFoundException e) {
+            throw badRequest("Tenant " + tenant + " does not exist");
+        } catch (PulsarAdminException e) {
+            throw new FunctionServiceException(Kind.UNAVAILABLE, "Cannot check tenant " + tenant + ": " + e.getMessage(), e);
+        }
+        String qualified = tenant + "/" + namespace;
+        try {
+            if (!brokerAdmin.namespaces().getNamespaces(tenant).contains(qualified)) {
+                throw badRequest("Namespace " + qualified + " does not exist");
+            }
+        } catch (PulsarAdminException e) {
+            throw new FunctionServiceException(Kind.UNAVAILABLE, "Cannot check namespace " + qualified + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private PackageRef storePackage(FunctionKey key, PackageUpload upload, String packageUrl) {
+        try {
+            if (upload != null) {
+                return packages.forUploads().store(key, upload.fileName(), upload.data());
+            }
+            return packages.reference(packageUrl);
+        } catch (PackageException e) {
+            throw switch (e.reason()) {
+                case INVALID, NOT_FOUND, CORRUPT -> badRequest(e.getMessage());
+                case UNAVAILABLE -> new FunctionServiceException(Kind.UNAVAILABLE, e.getMessage(), e);
+            };
+        }
+    }
+
+    /** Best effort: a package left behind wastes space but breaks nothing, so a failure here is only logged. */
+    private void discardPackage(PackageRef ref, boolean owned) {
+        if (!owned || ref == null) {
+            return;
+        }
+        try {
+            packages.forLocation(ref).delete(ref);
+        } catch (PackageException | RuntimeException e) {
+            LOG.warn("Could not delete package {}: {}", ref.location(), e.getMessage());
+        }
+    }
+
+    private static <T> T await(CompletionStage<T> stage) {
+        try {
+            return stage.toCompletableFuture().get(METADATA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof StaleVersionException stale) {
+                throw stale;
+            }
+            if (cause instanceof MetadataUnavailableException unavailable) {
+                throw new FunctionServiceException(Kind.UNAVAILABLE, unavailable.getMessage(), unavailable);
+            }
+            throw new FunctionServiceException(Kind.INTERNAL, "Metadata write failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new FunctionServiceException(Kind.UNAVAILABLE,
+                    "Metadata write not confirmed within " + METADATA_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FunctionServiceException(Kind.UNAVAILABLE, "Interrupted", e);
+        }
+    }
+
+    private static FunctionConfig validated(java.util.function.Supplier<FunctionConfig> validation) {
+        try {
+            return validation.get();
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        }
+    }
+
+    static String toJson(FunctionConfig config) {
+        try {
+            return JSON.writeValueAsString(config);
+        } catch (JsonProcessingException e) {
+            throw new FunctionServiceException(Kind.INTERNAL, "Cannot write the function configuration: " + e, e);
+        }
+    }
+
+    static FunctionConfig fromJson(String json) {
+        try {
+            return JSON.readValue(json, FunctionConfig.class);
+        } catch (JsonProcessingException e) {
+            throw new FunctionServiceException(Kind.INTERNAL, "Stored function configuration is unreadable: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.outrigger.rest.internal.v3;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.api.functions.FunctionService;
+import dev.outrigger.api.functions.FunctionServiceException;
+import dev.outrigger.api.functions.PackageUpload;
+import dev.outrigger.api.rest.RestResource;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
+import java.util.List;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionStatus;
+import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
+import org.glassfish.jersey.media.multipart.FormDataContentDisposition;
+import org.glassfish.jersey.media.multipart.FormDataParam;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Pulsar's {@code /admin/v3/functions}: parses, delegates to the {@link FunctionService}, nothing else. */
+@Component(service = RestResource.class)
+@Path("/admin/v3/functions")
+@Produces(MediaType.APPLICATION_JSON)
+public final class FunctionsResource implements RestResource {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final FunctionService functions;
+
+    @Activate
+    public FunctionsResource(@Reference FunctionService functions) {
+        this.functions = functions;
+    }
+
+    @POST
+    @Path("/{tenant}/{namespace}/{functionName}")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public void registerFunction(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName,
+            @FormDataParam("data") InputStream data,
+            @FormDataParam("data") FormDataContentDisposition dataDetails,
+            @FormDataParam("url") String url,
+            @FormDataParam("functionConfig") String functionConfig) {
+        functions.register(tenant, namespace, functionName, parseConfig(functionConfig),
+                upload(data, dataDetails), url);
+    }
+
+    @PUT
+    @Path("/{tenant}/{namespace}/{functionName}")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public void updateFunction(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName,
+            @FormDataParam("data") InputStream data,
+            @FormDataParam("data") FormDataContentDisposition dataDetails,
+            @FormDataParam("url") String url,
+            @FormDataParam("functionConfig") String functionConfig,
+            @FormDataParam("updateOptions") String updateOptions) {
+        functions.update(tenant, namespace, functionName,
+                functionConfig == null ? null : parseConfig(functionConfig), upload(data, dataDetails), url);
+    }
+
+    @DELETE
+    @Path("/{tenant}/{namespace}/{functionName}")
+    public void deregisterFunction(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName) {
+        functions.deregister(tenant, namespace, functionName);
+    }
+
+    @GET
+    @Path("/{tenant}/{namespace}/{functionName}")
+    public FunctionConfig getFunctionInfo(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName) {
+        return functions.get(tenant, namespace, functionName);
+    }
+
+    @GET
+    @Path("/{tenant}/{namespace}")
+    public List<String> listFunctions(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace) {
+        return functions.list(tenant, namespace);
+    }
+
+    @GET
+    @Path("/{tenant}/{namespace}/{functionName}/status")
+    public FunctionStatus getFunctionStatus(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName) {
+        return functions.status(tenant, namespace, functionName);
+    }
+
+    @GET
+    @Path("/{tenant}/{namespace}/{functionName}/{instanceId}/status")
+    public FunctionInstanceStatusData getFunctionInstanceStatus(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName,
+            @PathParam("instanceId") String instanceId) {
+        return functions.instanceStatus(tenant, namespace, functionName, instanceId(instanceId));
+    }
+
+    static int instanceId(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw FunctionServiceException.badRequest("Invalid InstanceId");
+        }
+    }
+
+    private static PackageUpload upload(InputStream data, FormDataContentDisposition details) {
+        return data == null ? null : new PackageUpload(details == null ? null : details.getFileName(), data);
+    }
+
+    private static FunctionConfig parseConfig(String json) {
+        if (json == null || json.isBlank()) {
+            throw FunctionServiceException.badRequest("Function config is not provided");
+        }
+        try {
+            return JSON.readValue(json, FunctionConfig.class);
+        } catch (JsonProcessingException e) {
+            throw FunctionServiceException.badRequest("Invalid function config: " + e.getOriginalMessage());
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package dev.outrigger.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.devcluster.LocalPulsarCluster;
+import dev.outrigger.devcluster.PulsarAdminCli;
+import dev.outrigger.devcluster.SharedPulsarCluster;
+import dev.outrigger.devcluster.WorkerConfig;
+import dev.outrigger.devcluster.WorkerProcess;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.functions.Resources;
+import org.apache.pulsar.common.policies.data.FunctionStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /admin/v3/functions} through the real {@code PulsarAdmin} and {@code pulsar-admin}: register with a package
+ * from Pulsar's own examples, read it back with Pulsar's defaults, list, status, update, delete, and the refusals.
+ */
+class FunctionsIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXCLAMATION = "org.apache.pulsar.functions.api.examples.ExclamationFunction";
+
+    private static LocalPulsarCluster pulsar;
+    private static WorkerConfig config;
+    private static WorkerProcess worker;
+    private static PulsarAdmin admin;
+    private static String namespace;
+    private static Path examplesJar;
+
+    @BeforeAll
+    static void startWorker() throws Exception {
+        pulsar = SharedPulsarCluster.get();
+        config = WorkerConfig.forCluster(pulsar, "functions-1", "public/fn-" + UUID.randomUUID().toString().substring(0, 8));
+        worker = Workers.start("functions-1", config);
+        Workers.awaitReady(worker, config);
+        admin = PulsarAdmin.builder().serviceHttpUrl(config.adminUrl()).build();
+        namespace = "fns-" + UUID.randomUUID().toString().substring(0, 8);
+        try (PulsarAdmin broker = PulsarAdmin.builder().serviceHttpUrl(pulsar.webServiceUrl()).build()) {
+            broker.namespaces().createNamespace("public/" + namespace);
+        }
+        examplesJar = TestClasspath.jar("/org/apache/pulsar/pulsar-functions-api-examples/");
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        if (admin != null) {
+            admin.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    private static FunctionConfig exclamation(String name) {
+        FunctionConfig function = new FunctionConfig();
+        function.setTenant("public");
+        function.setNamespace(namespace);
+        function.setName(name);
+        function.setClassName(EXCLAMATION);
+        function.setInputs(List.of("persistent://public/" + namespace + "/" + name + "-in"));
+        function.setOutput("persistent://public/" + namespace + "/" + name + "-out");
+        function.setRuntime(FunctionConfig.Runtime.JAVA);
+        return function;
+    }
+
+    @Test
+    void registerGetListStatusUpdateDelete() throws Exception {
+        admin.functions().createFunction(exclamation("excl"), examplesJar.toString());
+
+        FunctionConfig stored = admin.functions().getFunction("public", namespace, "excl");
+        assertEquals(EXCLAMATION, stored.getClassName());
+        assertEquals(1, stored.getParallelism());
+        assertEquals(FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE, stored.getProcessingGuarantees());
+        assertEquals(Resources.getDefaultResources(), stored.getResources());
+        assertTrue(admin.functions().getFunctions("public", namespace).contains("excl"));
+
+        FunctionStatus status = admin.functions().getFunctionStatus("public", namespace, "excl");
+        assertEquals(1, status.getNumInstances());
+        assertEquals(1, status.getInstances().size());
+
+        FunctionConfig change = exclamation("excl");
+        change.setParallelism(2);
+        admin.functions().updateFunction(change, null);
+        assertEquals(2, admin.functions().getFunction("public", namespace, "excl").getParallelism());
+
+        PulsarAdminException noChange = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().updateFunction(change, null));
+        assertEquals(400, noChange.getStatusCode());
+        assertTrue(noChange.getMessage().contains("Update contains no change"), noChange.getMessage());
+
+        admin.functions().deleteFunction("public", namespace, "excl");
+        PulsarAdminException gone = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().getFunction("public", namespace, "excl"));
+        assertEquals(404, gone.getStatusCode());
+        assertFalse(admin.functions().getFunctions("public", namespace).contains("excl"));
+    }
+
+    @Test
+    void refusals() throws Exception {
+        admin.functions().createFunction(exclamation("twice"), examplesJar.toString());
+        PulsarAdminException exists = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(exclamation("twice"), examplesJar.toString()));
+        assertEquals(400, exists.getStatusCode());
+        assertTrue(exists.getMessage().contains("Function twice already exists"), exists.getMessage());
+
+        PulsarAdminException missingDelete = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().deleteFunction("public", namespace, "nope"));
+        assertEquals(404, missingDelete.getStatusCode());
+
+        FunctionConfig noParallelism = exclamation("zero");
+        noParallelism.setParallelism(0);
+        PulsarAdminException zero = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(noParallelism, examplesJar.toString()));
+        assertEquals(400, zero.getStatusCode());
+
+        FunctionConfig noTenant = exclamation("orphan");
+        noTenant.setTenant("no-such-tenant-" + UUID.randomUUID().toString().substring(0, 6));
+        PulsarAdminException tenant = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(noTenant, examplesJar.toString()));
+        assertEquals(400, tenant.getStatusCode());
+        assertTrue(tenant.getMessage().contains("does not exist"), tenant.getMessage());
+    }
+
+    @Test
+    void malformedJsonIsABadRequestWithAReason() throws Exception {
+        String boundary = "outrigger-test-boundary";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"functionConfig\"\r\n"
+                + "Content-Type: application/json\r\n\r\n{not json\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> response = Workers.HTTP.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(config.adminUrl() + "/admin/v3/functions/public/" + namespace + "/bad"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode(), response.body());
+        assertFalse(JSON.readTree(response.body()).path("reason").asText().isEmpty(), response.body());
+    }
+
+    @Test
+    void pulsarAdminCliCreatesGetsListsAndDeletes() {
+        Path work = Workers.workDir("functions-cli");
+        String fqfn = "public/" + namespace + "/cli";
+        PulsarAdminCli.Result create = PulsarAdminCli.run(work, config.adminUrl(), "functions", "create",
+                "--jar", examplesJar.toString(), "--classname", EXCLAMATION,
+                "--inputs", "persistent://public/" + namespace + "/cli-in",
+                "--output", "persistent://public/" + namespace + "/cli-out",
+                "--tenant", "public", "--namespace", namespace, "--name", "cli");
+        assertEquals(0, create.exitCode(), create.stderr());
+        assertTrue(create.stdout().contains("Created successfully"), create.stdout());
+
+        PulsarAdminCli.Result get = PulsarAdminCli.run(work, config.adminUrl(), "functions", "get", "--fqfn", fqfn);
+        assertEquals(0, get.exitCode(), get.stderr());
+        JsonNode stored = readJson(get.stdout());
+        assertEquals(EXCLAMATION, stored.path("className").asText(), get.stdout());
+
+        PulsarAdminCli.Result list = PulsarAdminCli.run(work, config.adminUrl(), "functions", "list",
+                "--tenant", "public", "--namespace", namespace);
+        assertEquals(0, list.exitCode(), list.stderr());
+        assertTrue(list.stdout().lines().anyMatch("cli"::equals), list.stdout());
+
+        PulsarAdminCli.Result delete = PulsarAdminCli.run(work, config.adminUrl(), "functions", "delete",
+                "--fqfn", fqfn);
+        assertEquals(0, delete.exitCode(), delete.stderr());
+        assertTrue(delete.stdout().contains("Deleted successfully"), delete.stdout());
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError("Not JSON: " + text, e);
+        }
+    }
+}
