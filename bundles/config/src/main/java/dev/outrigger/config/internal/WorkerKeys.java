@@ -136,7 +136,10 @@ final class WorkerKeys {
             key("useCompactedMetadataTopic", BOOLEAN),
             key("topicCompactionFrequencySec", LONG),
             key("initializedDlogMetadata", BOOLEAN),
-            key("numFunctionPackageReplicas", INT),
+            key("numFunctionPackageReplicas", INT).expect("a whole number >= 1", value -> ((Integer) value) >= 1),
+            // Outrigger's own: BookKeeper metadata URI (default: asked from the broker) and upload size limit
+            key("bookkeeperMetadataServiceUri", STRING),
+            key("functionPackageMaxSizeBytes", LONG).expect("a whole number >= 1", value -> ((Long) value) >= 1),
             key("functionsWorkerEnablePackageManagement", BOOLEAN),
             key("downloadDirectory", STRING),
             key("stateStorageServiceUrl", STRING),

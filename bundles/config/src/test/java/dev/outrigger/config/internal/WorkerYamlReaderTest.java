@@ -209,7 +209,9 @@ class WorkerYamlReaderTest {
             functionAssignmentTopicName: a/b   | 'a/b' for functionAssignmentTopicName | a topic name without '/'
             initialBrokerReconnectMaxRetries: -1 | '-1' for initialBrokerReconnectMaxRetries | a whole number >= 0
             tlsEnabled: maybe                  | 'maybe' for tlsEnabled | true or false
-            numFunctionPackageReplicas: two    | 'two' for numFunctionPackageReplicas | a whole number
+            numFunctionPackageReplicas: two    | 'two' for numFunctionPackageReplicas | a whole number >= 1
+            numFunctionPackageReplicas: 0      | '0' for numFunctionPackageReplicas | a whole number >= 1
+            functionPackageMaxSizeBytes: -5    | '-5' for functionPackageMaxSizeBytes | a whole number >= 1
             bindAddress: 'a b'                 | 'a b' for bindAddress | an IP address or host name
             functionRuntimeFactoryConfigs: x   | 'x' for functionRuntimeFactoryConfigs | a mapping of keys to values
             superUserRoles: [{a: 1}]           | '[{"a":1}]' for superUserRoles | a list of single values
