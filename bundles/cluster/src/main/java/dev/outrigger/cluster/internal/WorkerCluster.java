@@ -29,6 +29,7 @@ import org.apache.pulsar.common.policies.data.ConsumerStats;
 import org.apache.pulsar.common.policies.data.SubscriptionStats;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -39,6 +40,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.condition.Condition;
 import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,6 +86,7 @@ public final class WorkerCluster implements ClusterService {
     private volatile long startUpTimeMillis = -1;
     private volatile boolean closed;
     private volatile ServiceRegistration<Condition> initializedCondition;
+    private volatile ServiceTracker<LeadershipListener, LeadershipListener> listenerTracker;
 
     @Activate
     public WorkerCluster(
@@ -104,18 +107,36 @@ public final class WorkerCluster implements ClusterService {
         startup.start();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void addLeadershipListener(LeadershipListener listener) {
-        leadershipListeners.add(listener);
-        leadershipEvents.execute(() -> {
-            if (isLeader()) {
-                notify(listener, true);
-            }
-        });
-    }
+    /**
+     * Leadership listeners are tracked, not referenced by DS: the metadata store is one and references this
+     * component, so a DS reference back would be a circular activation. The tracker opens once this worker has joined.
+     */
+    private ServiceTracker<LeadershipListener, LeadershipListener> trackLeadershipListeners() {
+        ServiceTracker<LeadershipListener, LeadershipListener> tracker =
+                new ServiceTracker<>(context, LeadershipListener.class, null) {
+                    @Override
+                    public LeadershipListener addingService(ServiceReference<LeadershipListener> reference) {
+                        LeadershipListener listener = super.addingService(reference);
+                        if (listener != null) {
+                            leadershipListeners.add(listener);
+                            leadershipEvents.execute(() -> {
+                                if (isLeader()) {
+                                    WorkerCluster.this.notify(listener, true);
+                                }
+                            });
+                        }
+                        return listener;
+                    }
 
-    void removeLeadershipListener(LeadershipListener listener) {
-        leadershipListeners.remove(listener);
+                    @Override
+                    public void removedService(ServiceReference<LeadershipListener> reference,
+                            LeadershipListener listener) {
+                        leadershipListeners.remove(listener);
+                        super.removedService(reference, listener);
+                    }
+                };
+        tracker.open();
+        return tracker;
     }
 
     private void leadershipChanged(boolean nowLeader) {
@@ -157,6 +178,10 @@ public final class WorkerCluster implements ClusterService {
         }
         leadershipEvents.shutdown();
         leadershipEvents.awaitTermination(10, TimeUnit.SECONDS);
+        ServiceTracker<LeadershipListener, LeadershipListener> tracker = listenerTracker;
+        if (tracker != null) {
+            tracker.close();
+        }
         LOG.info("Worker {} left the cluster", self.workerId());
     }
 
@@ -168,6 +193,7 @@ public final class WorkerCluster implements ClusterService {
             startUpTimeMillis = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
             LOG.info("Worker {} initialized {} ms after activation ({} ms after JVM start): member of the cluster on {}",
                     self.workerId(), System.currentTimeMillis() - activated, startUpTimeMillis, topics.coordination());
+            listenerTracker = trackLeadershipListeners();
             initializedCondition = context.registerService(Condition.class, Condition.INSTANCE,
                     FrameworkUtil.asDictionary(Map.of(Condition.CONDITION_ID, ClusterService.INITIALIZED_CONDITION)));
         } catch (InterruptedException e) {

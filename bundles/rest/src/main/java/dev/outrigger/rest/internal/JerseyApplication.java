@@ -8,7 +8,6 @@ import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.rest.RestResource;
 import jakarta.servlet.Servlet;
-import jakarta.servlet.ServletException;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,11 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.glassfish.jersey.media.multipart.MultiPartFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
-import org.glassfish.jersey.servlet.ServletContainer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
@@ -36,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Collects every {@link RestResource} service into one Jersey application and serves it on the Servlet Whiteboard at
  * {@code /*}. When resources come or go the application is rebuilt (debounced, so a bundle bringing several resources
- * causes one rebuild) and the new servlet replaces the old one.
+ * causes one rebuild) and swapped into the one servlet registered: replacing servlet services races with Felix HTTP's
+ * whiteboard while Jetty (re)starts, and Jersey's own reload fails requests in flight.
  */
 @Component(immediate = true)
 public final class JerseyApplication {
@@ -57,8 +55,8 @@ public final class JerseyApplication {
         thread.setDaemon(true);
         return thread;
     });
-    private final AtomicLong generation = new AtomicLong();
     private ScheduledFuture<?> pendingRebuild;
+    private SwappableServlet container;
     private ServiceRegistration<Servlet> servlet;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -116,41 +114,20 @@ public final class JerseyApplication {
                 .register(ExceptionMappers.Unexpected.class);
         List<RestResource> current = List.copyOf(resources);
         current.forEach(config::register);
-
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put("osgi.http.whiteboard.servlet.pattern", "/*");
-        properties.put("osgi.http.whiteboard.servlet.name", "outrigger-admin-" + generation.incrementAndGet());
         synchronized (this) {
             if (rebuilds.isShutdown()) {
                 return;
             }
-            ServiceRegistration<Servlet> previous = servlet;
-            servlet = context.registerService(Servlet.class, new OsgiServletContainer(config), properties);
-            if (previous != null) {
-                previous.unregister();
+            if (container == null) {
+                container = new SwappableServlet(rebuilds);
+                Hashtable<String, Object> properties = new Hashtable<>();
+                properties.put("osgi.http.whiteboard.servlet.pattern", "/*");
+                properties.put("osgi.http.whiteboard.servlet.name", "outrigger-admin");
+                servlet = context.registerService(Servlet.class, container, properties);
             }
+            container.load(config);
         }
         LOG.info("Admin API serving {} resources", current.size());
     }
 
-    /** Jersey finds its RuntimeDelegate through the context class loader, which in OSGi must be Jersey's own. */
-    private static final class OsgiServletContainer extends ServletContainer {
-        private static final long serialVersionUID = 1L;
-
-        OsgiServletContainer(ResourceConfig config) {
-            super(config);
-        }
-
-        @Override
-        public void init() throws ServletException {
-            Thread thread = Thread.currentThread();
-            ClassLoader previous = thread.getContextClassLoader();
-            thread.setContextClassLoader(ResourceConfig.class.getClassLoader());
-            try {
-                super.init();
-            } finally {
-                thread.setContextClassLoader(previous);
-            }
-        }
-    }
 }

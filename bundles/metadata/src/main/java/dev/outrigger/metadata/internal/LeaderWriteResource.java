@@ -1,0 +1,89 @@
+package dev.outrigger.metadata.internal;
+
+import dev.outrigger.api.metadata.FunctionKey;
+import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.metadata.MetadataUnavailableException;
+import dev.outrigger.api.metadata.StaleVersionException;
+import dev.outrigger.api.rest.ErrorResponseException;
+import dev.outrigger.api.rest.RestResource;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * The leader's side of a forwarded write: Pulsar's hidden {@code PUT /admin/v3/functions/leader/{tenant}/{namespace}/
+ * {functionName}} ({@code FunctionsApiV3Resource.updateFunctionOnWorkerLeader}). The body is the record's JSON (Pulsar
+ * sends protobuf as multipart); a delete is {@code ?delete=true&version=N} with no body. 204 once this worker, the
+ * leader, has written and read back the record; 409 with the reason for a stale version; 503 where this worker is not
+ * (yet) the leader, for the caller to try again.
+ *
+ * <p>The class shares its root path with the functions resource: Jersey merges root resources of one path, so
+ * {@code GET /admin/v3/functions/leader/ns/fn} still reaches a function of a tenant named "leader", as in Pulsar.
+ */
+@Component(service = RestResource.class)
+@Path("/admin/v3/functions")
+public final class LeaderWriteResource implements RestResource {
+
+    private final LeaderWrites leader;
+
+    @Activate
+    public LeaderWriteResource(@Reference LeaderWrites leader) {
+        this.leader = leader;
+    }
+
+    @PUT
+    @Path("/leader/{tenant}/{namespace}/{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public void writeOnLeader(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("name") String name,
+            @QueryParam("delete") boolean delete,
+            @QueryParam("version") Long version,
+            String body) {
+        MetadataWrite write = parse(new FunctionKey(tenant, namespace, name), delete, version, body);
+        try {
+            leader.writeAsLeader(write);
+        } catch (StaleVersionException e) {
+            throw new ErrorResponseException(409, e.getMessage());
+        } catch (NotLeaderException | MetadataUnavailableException e) {
+            throw new ErrorResponseException(503, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ErrorResponseException(400, e.getMessage());
+        }
+    }
+
+    private static MetadataWrite parse(FunctionKey key, boolean delete, Long version, String body) {
+        if (delete) {
+            if (version == null || version < 0) {
+                throw new ErrorResponseException(400, "A delete of " + key + " must name the version it deletes: "
+                        + "query parameter version");
+            }
+            return MetadataWrite.delete(key, version);
+        }
+        if (body == null || body.isBlank()) {
+            throw new ErrorResponseException(400, "The body must be the metadata of " + key + " as JSON");
+        }
+        FunctionMetadata metadata;
+        try {
+            metadata = MetadataCodec.fromJson(body.getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new ErrorResponseException(400, "Invalid function metadata for " + key + ": " + e.getMessage());
+        }
+        if (!metadata.key().equals(key)) {
+            throw new ErrorResponseException(400, "The path names " + key + " but the metadata " + metadata.key());
+        }
+        if (metadata.version() < 0) {
+            throw new ErrorResponseException(400, "Versions start at 0, not " + metadata.version());
+        }
+        return MetadataWrite.update(metadata);
+    }
+}

@@ -1,0 +1,700 @@
+package dev.outrigger.metadata.internal;
+
+import dev.outrigger.api.cluster.ClusterService;
+import dev.outrigger.api.cluster.ClusterUnavailableException;
+import dev.outrigger.api.cluster.LeadershipListener;
+import dev.outrigger.api.cluster.RecordFormat;
+import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.config.ConfigurationPids;
+import dev.outrigger.api.metadata.FunctionKey;
+import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.metadata.FunctionMetadataStore;
+import dev.outrigger.api.metadata.MetadataListener;
+import dev.outrigger.api.metadata.MetadataUnavailableException;
+import dev.outrigger.api.metadata.StaleVersionException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.ProducerAccessMode;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.condition.Condition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Function metadata on the compacted metadata topic, as Pulsar's {@code FunctionMetaDataManager} keeps it with
+ * {@code useCompactedMetadataTopic}: record key {@code tenant/namespace/name}, value the metadata (JSON here,
+ * protobuf there), an empty value deletes, a {@code version} property on every record; Outrigger adds its format
+ * marker, {@link RecordFormat#MESSAGE_PROPERTY}.
+ *
+ * <p><b>Reads</b> come from memory, which a {@link TopicTailer} fills from the topic. Until the tailer has read the
+ * topic to its end as of the start, {@link #get}, {@link #list} and {@link #all} wait for it up to five seconds and
+ * then throw {@link MetadataUnavailableException}; they throw it at once if the topic holds records Outrigger did not
+ * write. {@link #isReady()} says which, and a {@link Condition} with id {@value #READY_CONDITION} is registered while
+ * the store is ready.
+ *
+ * <p><b>Writes</b> are done by the leader alone, one at a time, through an exclusive producer it acquires when it
+ * becomes leader and closes when it stops being leader; it checks the version against the state it has read (after
+ * reading everything written before it held the producer). Another worker forwards its writes to the leader's
+ * {@code PUT /admin/v3/functions/leader/...}. Either way a write completes once this worker has read the record back,
+ * so the writer reads its own write.
+ */
+@Component(
+        configurationPid = ConfigurationPids.CLUSTER,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        immediate = true,
+        service = {FunctionMetadataStore.class, LeadershipListener.class, LeaderWrites.class})
+public final class TopicMetadataStore implements FunctionMetadataStore, LeadershipListener, LeaderWrites {
+
+    /** {@code osgi.condition.id} of the Condition registered while this store is ready. */
+    public static final String READY_CONDITION = "outrigger.metadata.ready";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicMetadataStore.class);
+    private static final Comparator<FunctionMetadata> BY_NAME =
+            Comparator.comparing(metadata -> metadata.key().fullyQualifiedName());
+
+    private final StoreSettings settings;
+    private final PulsarClient client;
+    private final ClusterService cluster;
+    private final BundleContext context;
+    private final String workerId;
+    private final TopicTailer tailer;
+    private final MetadataEvents events = new MetadataEvents();
+    private final LeaderForwarder forwarder;
+    /** Acquires the producer and runs the leader's writes, one at a time. */
+    private final ScheduledExecutorService leaderThread;
+    /** Runs callers' writes: waiting for the leader, forwarding, waiting for the record to come back. */
+    private final ExecutorService writes;
+
+    private final Object leadershipLock = new Object();
+    /** Non-null while this worker leads; guarded by {@link #leadershipLock}. */
+    private Leadership leadership;
+    private long terms;
+    private volatile boolean closed;
+    private ServiceRegistration<Condition> readyCondition;
+
+    @Activate
+    public TopicMetadataStore(
+            BundleContext context,
+            MetadataConfiguration config,
+            @Reference PulsarClient client,
+            @Reference ClusterService cluster) {
+        this(StoreSettings.of(StoreSettings.topic(config.pulsarFunctionsNamespace(), config.functionMetadataTopicName())),
+                client, cluster, context);
+    }
+
+    /** @param context where to register the readiness condition; null for none */
+    TopicMetadataStore(StoreSettings settings, PulsarClient client, ClusterService cluster, BundleContext context) {
+        this.settings = settings;
+        this.client = client;
+        this.cluster = cluster;
+        this.context = context;
+        this.workerId = cluster.self().workerId();
+        this.forwarder = new LeaderForwarder(settings.requestTimeout());
+        ScheduledThreadPoolExecutor leader = new ScheduledThreadPoolExecutor(1, threads("outrigger-metadata-leader"));
+        leader.setRemoveOnCancelPolicy(true);
+        this.leaderThread = leader;
+        ThreadPoolExecutor callers = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                threads("outrigger-metadata-write"));
+        callers.allowCoreThreadTimeOut(true);
+        this.writes = callers;
+        this.tailer = new TopicTailer(settings, client, workerId + "-metadata", cluster::isInitialized,
+                new TailerObserver());
+        tailer.start();
+        LOG.debug("Metadata store of worker {} reading {}", workerId, settings.topic());
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addMetadataListener(MetadataListener listener) {
+        events.add(listener);
+    }
+
+    void removeMetadataListener(MetadataListener listener) {
+        events.remove(listener);
+    }
+
+    @Deactivate
+    void close() {
+        closed = true;
+        lostLeadership();
+        tailer.close();
+        // Tasks that never started still hold callers' futures: run them, they fail at once now that all is closed.
+        leaderThread.shutdownNow().forEach(Runnable::run);
+        writes.shutdownNow().forEach(Runnable::run);
+        events.execute(this::withdrawReadiness);
+        events.close();
+        LOG.debug("Metadata store of worker {} closed", workerId);
+    }
+
+    /** @return whether reads are served: the topic was read to its end as of the start, and nothing was refused */
+    public boolean isReady() {
+        return tailer.isReady();
+    }
+
+    /** @return why the topic is refused, or null */
+    String refusal() {
+        return tailer.refusal();
+    }
+
+    TopicTailer tailer() {
+        return tailer;
+    }
+
+    /** @return whether this worker leads and holds the exclusive producer */
+    boolean isLeaderReady() {
+        synchronized (leadershipLock) {
+            return leadership != null && leadership.ready;
+        }
+    }
+
+    // ---- reads
+
+    @Override
+    public Optional<FunctionMetadata> get(FunctionKey key) {
+        Objects.requireNonNull(key, "key must not be null");
+        tailer.awaitReady(settings.readyWait());
+        return Optional.ofNullable(tailer.current(key.fullyQualifiedName()));
+    }
+
+    @Override
+    public List<FunctionMetadata> list(String tenant, String namespace) {
+        tailer.awaitReady(settings.readyWait());
+        List<FunctionMetadata> found = new ArrayList<>();
+        for (FunctionMetadata metadata : tailer.components().values()) {
+            if (metadata.key().tenant().equals(tenant) && metadata.key().namespace().equals(namespace)) {
+                found.add(metadata);
+            }
+        }
+        found.sort(BY_NAME);
+        return found;
+    }
+
+    @Override
+    public List<FunctionMetadata> all() {
+        tailer.awaitReady(settings.readyWait());
+        List<FunctionMetadata> found = new ArrayList<>(tailer.components().values());
+        found.sort(BY_NAME);
+        return found;
+    }
+
+    // ---- writes
+
+    @Override
+    public CompletionStage<FunctionMetadata> write(FunctionMetadata metadata) {
+        Objects.requireNonNull(metadata, "metadata must not be null");
+        MetadataWrite write;
+        try {
+            write = MetadataWrite.update(metadata);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return submit(() -> {
+            execute(write);
+            return metadata;
+        });
+    }
+
+    @Override
+    public CompletionStage<Void> delete(FunctionKey key, long version) {
+        Objects.requireNonNull(key, "key must not be null");
+        MetadataWrite write;
+        try {
+            write = MetadataWrite.delete(key, version);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return submit(() -> {
+            execute(write);
+            return null;
+        });
+    }
+
+    private <T> CompletableFuture<T> submit(Supplier<T> task) {
+        try {
+            return CompletableFuture.supplyAsync(task, writes);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(
+                    new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", e));
+        }
+    }
+
+    /** Writes here if this worker leads, else through the leader; tries again while the leadership moves. */
+    private void execute(MetadataWrite write) {
+        tailer.awaitReady(settings.readyWait());
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= settings.leaderAttempts(); attempt++) {
+            if (closed) {
+                throw new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed",
+                        null);
+            }
+            try {
+                Leadership leading = awaitLeadership(settings.leaderReadyWait());
+                if (leading != null) {
+                    onLeaderThread(leading, write);
+                } else if (isLeading()) {
+                    throw new NotLeaderException("this worker leads but does not hold the metadata topic's "
+                            + "exclusive producer yet");
+                } else {
+                    forward(write);
+                }
+                return;
+            } catch (NotLeaderException e) {
+                last = e;
+                LOG.debug("Attempt {} to write {} found no leader: {}", attempt, write, e.getMessage());
+            }
+            if (attempt < settings.leaderAttempts()) {
+                pause(settings.retryDelay(attempt));
+            }
+        }
+        throw new MetadataUnavailableException("No leader took the " + write + " after " + settings.leaderAttempts()
+                + " attempts: " + (last == null ? "closed" : last.getMessage()), last);
+    }
+
+    private void forward(MetadataWrite write) {
+        WorkerInfo leader;
+        try {
+            leader = cluster.leader().orElseThrow(() -> new NotLeaderException("no worker leads the cluster now"));
+        } catch (ClusterUnavailableException e) {
+            throw new NotLeaderException("the broker cannot say who leads: " + e.getMessage());
+        }
+        TopicTailer.Waiter waiter = tailer.expect(write);
+        try {
+            forwarder.send(leader, write);
+        } catch (RuntimeException e) {
+            tailer.forget(waiter);
+            throw e;
+        }
+        LOG.debug("Leader {} wrote {}", leader.workerId(), write);
+        awaitApplied(waiter, null);
+    }
+
+    @Override
+    public void writeAsLeader(MetadataWrite write) {
+        tailer.awaitReady(settings.readyWait());
+        Leadership leading = awaitLeadership(settings.leaderReadyWait());
+        if (leading == null) {
+            throw new NotLeaderException(isLeading()
+                    ? "Leader not yet ready. Please retry again"
+                    : "Worker " + workerId + " is not the leader");
+        }
+        onLeaderThread(leading, write);
+    }
+
+    private void onLeaderThread(Leadership leading, MetadataWrite write) {
+        Future<?> done;
+        try {
+            done = leaderThread.submit(() -> writeOnTopic(leading, write));
+        } catch (RejectedExecutionException e) {
+            throw new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", e);
+        }
+        try {
+            done.get();
+        } catch (CancellationException e) {
+            throw new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new MetadataUnavailableException("Writing " + write + " failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            done.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new MetadataUnavailableException("Interrupted while writing " + write, e);
+        }
+    }
+
+    /** On the leader thread: check the version, write, and wait until the tailer applied the record. */
+    private void writeOnTopic(Leadership leading, MetadataWrite write) {
+        Producer<byte[]> producer;
+        synchronized (leadershipLock) {
+            if (leadership != leading || !leading.ready) {
+                throw new NotLeaderException("Worker " + workerId + " is no longer the leader");
+            }
+            producer = leading.producer;
+        }
+        tailer.awaitReady(settings.readyWait());
+        if (leading.needsCatchUp) {
+            // an earlier write may or may not be on the topic: read up to the end before judging versions
+            awaitCatchUp();
+            leading.needsCatchUp = false;
+        }
+        checkVersion(write);
+        TopicTailer.Waiter waiter = tailer.expect(write);
+        try {
+            producer.newMessage()
+                    .key(write.fullyQualifiedName())
+                    .value(write.isDelete() ? new byte[0] : MetadataCodec.toJson(write.metadata()))
+                    .property(RecordFormat.MESSAGE_PROPERTY, RecordFormat.VERSION)
+                    .property(MetadataCodec.VERSION_PROPERTY, Long.toString(write.version()))
+                    .send();
+        } catch (PulsarClientException e) {
+            tailer.forget(waiter);
+            leading.needsCatchUp = true;
+            if (e instanceof PulsarClientException.ProducerFencedException
+                    || e instanceof PulsarClientException.AlreadyClosedException) {
+                producerLost(leading, producer, e);
+                throw new NotLeaderException("Worker " + workerId + " lost the metadata topic's exclusive producer: "
+                        + e.getMessage());
+            }
+            throw new MetadataUnavailableException("Writing " + write + " to " + settings.topic() + " failed: "
+                    + e.getMessage(), e);
+        }
+        awaitApplied(waiter, leading);
+        LOG.debug("Wrote {}", write);
+    }
+
+    /** Version 0 creates; every other version follows the current one; a delete names the current one. */
+    private void checkVersion(MetadataWrite write) {
+        FunctionMetadata current = tailer.current(write.fullyQualifiedName());
+        String name = write.fullyQualifiedName();
+        if (write.isDelete()) {
+            if (current == null) {
+                throw stale("Delete", name + " does not exist (the request deletes version " + write.version() + ")");
+            }
+            if (current.version() != write.version()) {
+                throw stale("Delete", name + " is at version " + current.version() + ", the request deletes version "
+                        + write.version());
+            }
+        } else if (write.version() == 0) {
+            if (current != null) {
+                throw stale("Update", name + " already exists at version " + current.version()
+                        + ", the request creates version 0");
+            }
+        } else if (current == null) {
+            throw stale("Update", name + " does not exist, the request writes version " + write.version());
+        } else if (current.version() + 1 != write.version()) {
+            throw stale("Update", name + " is at version " + current.version() + ", the request writes version "
+                    + write.version() + " (the next is " + (current.version() + 1) + ")");
+        }
+    }
+
+    /** Pulsar's words ({@code FunctionMetaDataManager.checkRequestOutDated}), and which versions. */
+    private static StaleVersionException stale(String operation, String detail) {
+        return new StaleVersionException(
+                operation + " request ignored because it is out of date: " + detail + ". Please try again.");
+    }
+
+    private void awaitApplied(TopicTailer.Waiter waiter, Leadership leading) {
+        try {
+            waiter.applied.get(settings.applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            tailer.forget(waiter);
+            if (leading != null) {
+                leading.needsCatchUp = true;
+            }
+            throw new MetadataUnavailableException("The " + waiter.write + " was written to " + settings.topic()
+                    + " but worker " + workerId + " has not read it back within " + settings.applyTimeout(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new MetadataUnavailableException("Reading back " + waiter.write + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            tailer.forget(waiter);
+            Thread.currentThread().interrupt();
+            throw new MetadataUnavailableException("Interrupted while waiting for " + waiter.write, e);
+        }
+    }
+
+    private void awaitCatchUp() {
+        try {
+            tailer.catchUp().get(settings.applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new MetadataUnavailableException("Worker " + workerId + " could not read " + settings.topic()
+                    + " to its end within " + settings.applyTimeout(), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new MetadataUnavailableException("Reading " + settings.topic() + " failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MetadataUnavailableException("Interrupted while reading " + settings.topic(), e);
+        }
+    }
+
+    // ---- leadership
+
+    /** What this worker holds while it leads. */
+    private static final class Leadership {
+        final long term;
+        /** Guarded by the leadership lock. */
+        Producer<byte[]> producer;
+        boolean active = true;
+        boolean ready;
+        /** Only the leader thread touches this. */
+        boolean needsCatchUp;
+
+        Leadership(long term) {
+            this.term = term;
+        }
+    }
+
+    @Override
+    public void becameLeader() {
+        Leadership leading;
+        synchronized (leadershipLock) {
+            if (closed || leadership != null) {
+                return;
+            }
+            leading = new Leadership(++terms);
+            leadership = leading;
+        }
+        LOG.info("Worker {} leads: acquiring the exclusive producer on {}", workerId, settings.topic());
+        scheduleAcquire(leading, 1, Duration.ZERO);
+    }
+
+    @Override
+    public void lostLeadership() {
+        Producer<byte[]> producer;
+        synchronized (leadershipLock) {
+            Leadership leading = leadership;
+            if (leading == null) {
+                return;
+            }
+            leadership = null;
+            leading.active = false;
+            leading.ready = false;
+            producer = leading.producer;
+            leading.producer = null;
+            leadershipLock.notifyAll();
+        }
+        // Closed at once, not after queued writes: the next leader waits for this producer to go.
+        if (producer != null) {
+            closeProducer(producer);
+        }
+        LOG.info("Worker {} no longer writes {}", workerId, settings.topic());
+    }
+
+    private boolean isLeading() {
+        synchronized (leadershipLock) {
+            return leadership != null;
+        }
+    }
+
+    /**
+     * @return the current leadership once it holds the producer, waiting up to {@code wait} while it acquires it; null
+     *     if this worker does not lead or the producer did not come in time
+     */
+    private Leadership awaitLeadership(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (leadershipLock) {
+            while (true) {
+                Leadership leading = leadership;
+                if (leading == null || closed) {
+                    return null;
+                }
+                if (leading.ready) {
+                    return leading;
+                }
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    return null;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(leadershipLock, remaining);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+    }
+
+    private void scheduleAcquire(Leadership leading, int attempt, Duration delay) {
+        try {
+            leaderThread.schedule(() -> acquire(leading, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Not acquiring the producer: closed");
+        }
+    }
+
+    /**
+     * Pulsar's {@code acquireExclusiveWrite}: the previous leader may hold the producer a while longer, so this tries
+     * again while this worker leads. Holding it, the worker reads the topic to its end: nobody else can write now.
+     */
+    private void acquire(Leadership leading, int attempt) {
+        boolean create;
+        synchronized (leadershipLock) {
+            if (!leading.active) {
+                return;
+            }
+            create = leading.producer == null;
+        }
+        if (create) {
+            Producer<byte[]> producer;
+            try {
+                producer = client.newProducer()
+                        .topic(settings.topic())
+                        .producerName(workerId + "-leader")
+                        .accessMode(ProducerAccessMode.Exclusive)
+                        .enableBatching(false)
+                        .blockIfQueueFull(true)
+                        .create();
+            } catch (PulsarClientException e) {
+                if (attempt == 1 || attempt % 20 == 0) {
+                    LOG.info("Worker {} cannot hold the exclusive producer on {} yet (attempt {}; the previous leader "
+                            + "may still hold it): {}", workerId, settings.topic(), attempt, e.getMessage());
+                }
+                scheduleAcquire(leading, attempt + 1, settings.retryDelay(attempt));
+                return;
+            }
+            synchronized (leadershipLock) {
+                if (!leading.active) {
+                    closeProducer(producer);
+                    return;
+                }
+                leading.producer = producer;
+            }
+        }
+        try {
+            awaitCatchUp();
+        } catch (MetadataUnavailableException e) {
+            if (tailer.refusal() != null) {
+                LOG.debug("Worker {} holds the producer on {} but will not write a refused topic", workerId,
+                        settings.topic());
+            } else if (!closed) {
+                LOG.warn("Worker {} holds the producer on {} but could not read the topic to its end: {}", workerId,
+                        settings.topic(), e.getMessage());
+                scheduleAcquire(leading, attempt + 1, settings.retryDelay(attempt));
+            }
+            return;
+        }
+        synchronized (leadershipLock) {
+            if (!leading.active) {
+                return;
+            }
+            leading.ready = true;
+            leadershipLock.notifyAll();
+        }
+        LOG.info("Worker {} writes the function metadata on {} (term {}, {} components)", workerId, settings.topic(),
+                leading.term, tailer.components().size());
+    }
+
+    /** The broker took the producer away (another worker holds it now): get it back if this worker still leads. */
+    private void producerLost(Leadership leading, Producer<byte[]> producer, Exception cause) {
+        boolean retry;
+        synchronized (leadershipLock) {
+            if (leading.producer == producer) {
+                leading.producer = null;
+                leading.ready = false;
+            }
+            retry = leading.active;
+        }
+        closeProducer(producer);
+        LOG.warn("Worker {} lost the exclusive producer on {}: {}", workerId, settings.topic(), cause.toString());
+        if (retry) {
+            scheduleAcquire(leading, 1, settings.retryDelay(1));
+        }
+    }
+
+    private void closeProducer(Producer<byte[]> producer) {
+        producer.closeAsync().exceptionally(e -> {
+            LOG.debug("Closing the producer on {} failed: {}", settings.topic(), e.toString());
+            return null;
+        });
+    }
+
+    // ---- readiness
+
+    /** A refused topic is out of service: no reads, no writes, and listeners hear nothing of it. */
+    private final class TailerObserver implements TopicTailer.Observer {
+        @Override
+        public void caughtUp(Map<String, FunctionMetadata> snapshot) {
+            if (tailer.refusal() == null) {
+                events.start(snapshot);
+                events.execute(TopicMetadataStore.this::announceReadiness);
+            }
+        }
+
+        @Override
+        public void changed(FunctionMetadata previous, FunctionMetadata current) {
+            if (tailer.refusal() == null) {
+                events.changed(previous, current);
+            }
+        }
+
+        @Override
+        public void refused(String reason) {
+            events.execute(TopicMetadataStore.this::withdrawReadiness);
+        }
+    }
+
+    /** On the events thread, so a service event does not hold the tailer up. */
+    private void announceReadiness() {
+        if (context == null || closed || !tailer.isReady() || readyCondition != null) {
+            return;
+        }
+        try {
+            readyCondition = context.registerService(Condition.class, Condition.INSTANCE,
+                    FrameworkUtil.asDictionary(Map.of(Condition.CONDITION_ID, READY_CONDITION)));
+        } catch (IllegalStateException e) {
+            LOG.debug("Not announcing readiness: the bundle is stopping");
+        }
+    }
+
+    private void withdrawReadiness() {
+        if (readyCondition != null) {
+            try {
+                readyCondition.unregister();
+            } catch (IllegalStateException e) {
+                // already gone with the bundle
+            }
+            readyCondition = null;
+        }
+    }
+
+    // ---- threads
+
+    private static ThreadFactory threads(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            // The Pulsar client looks some classes up through the context loader; only its own bundle has them.
+            thread.setContextClassLoader(PulsarClient.class.getClassLoader());
+            return thread;
+        };
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MetadataUnavailableException("Interrupted while waiting for the leader", e);
+        }
+    }
+}

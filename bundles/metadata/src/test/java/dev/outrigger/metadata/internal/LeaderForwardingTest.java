@@ -1,0 +1,214 @@
+package dev.outrigger.metadata.internal;
+
+import static dev.outrigger.metadata.internal.Components.await;
+import static dev.outrigger.metadata.internal.Components.failure;
+import static dev.outrigger.metadata.internal.Components.function;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.metadata.FunctionKey;
+import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.metadata.MetadataUnavailableException;
+import dev.outrigger.api.metadata.StaleVersionException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two workers on one topic: the leader serves {@link LeaderWriteResource} over real HTTP and Jersey, the other
+ * writes through it with {@link LeaderForwarder}.
+ */
+class LeaderForwardingTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static PulsarFixture pulsar;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() throws Exception {
+        pulsar = new PulsarFixture();
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        if (pulsar != null) {
+            pulsar.close();
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable resource : closing) {
+            resource.close();
+        }
+    }
+
+    private TopicMetadataStore store(String topic, FakeCluster cluster) {
+        TopicMetadataStore store = new TopicMetadataStore(
+                StoreSettings.of(topic).withRetries(3, Duration.ofMillis(50)), pulsar.client, cluster, null);
+        closing.add(store::close);
+        return store;
+    }
+
+    /** A worker with its admin API: the leader endpoint, and a stand-in of the functions resource on its path. */
+    private JerseyServer adminApi(TopicMetadataStore store) throws Exception {
+        JerseyServer server = new JerseyServer(new LeaderWriteResource(store), FunctionsStandIn.class);
+        closing.add(0, server);
+        return server;
+    }
+
+    /** What the functions bundle will serve on the same root path. */
+    @Path("/admin/v3/functions")
+    public static final class FunctionsStandIn {
+        @GET
+        @Path("/{tenant}/{namespace}/{name}")
+        @Produces(MediaType.TEXT_PLAIN)
+        public String get(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+                @PathParam("name") String name) {
+            return "function " + tenant + "/" + namespace + "/" + name;
+        }
+    }
+
+    @Test
+    void aFollowerWritesThroughTheLeaderAndReadsItsWrites() throws Exception {
+        String topic = pulsar.newTopic();
+        FakeCluster leaderCluster = new FakeCluster("leader");
+        TopicMetadataStore leader = store(topic, leaderCluster);
+        JerseyServer leaderApi = adminApi(leader);
+        WorkerInfo leaderInfo = leaderCluster.port(leaderApi.port()).self();
+        leaderCluster.leader(leaderInfo);
+        leader.becameLeader();
+        await().atMost(WAIT).until(leader::isLeaderReady);
+
+        TopicMetadataStore follower = store(topic, new FakeCluster("follower").leader(leaderInfo));
+        FunctionMetadata f0 = function("public/default/f", 0);
+        assertEquals(f0, await(follower.write(f0)));
+        assertEquals(Optional.of(f0), follower.get(f0.key()), "the follower reads its own write at once");
+        assertEquals(Optional.of(f0), leader.get(f0.key()));
+
+        FunctionMetadata f1 = f0.update("{\"parallelism\":4}", null);
+        await(follower.write(f1));
+        assertEquals(Optional.of(f1), follower.get(f0.key()));
+
+        Throwable stale = failure(follower.write(f1));
+        assertInstanceOf(StaleVersionException.class, stale, "409 from the leader");
+        assertTrue(stale.getMessage().startsWith("Update request ignored because it is out of date"),
+                stale.getMessage());
+        Throwable staleDelete = failure(follower.delete(f0.key(), 0));
+        assertInstanceOf(StaleVersionException.class, staleDelete);
+        assertTrue(staleDelete.getMessage().contains("is at version 1, the request deletes version 0"),
+                staleDelete.getMessage());
+
+        await(follower.delete(f0.key(), 1));
+        assertEquals(Optional.empty(), follower.get(f0.key()), "the follower reads its own delete at once");
+        assertEquals(List.of("leader-leader"), pulsar.admin.topics().getStats(topic).getPublishers().stream()
+                .map(publisher -> publisher.getProducerName()).toList(), "only the leader wrote");
+
+        // Pulsar's path shape: a function of a tenant called "leader" is still the functions resource's.
+        HttpResponse<String> get = HTTP.send(
+                HttpRequest.newBuilder(leaderApi.uri("/admin/v3/functions/leader/ns/fn")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, get.statusCode());
+        assertEquals("function leader/ns/fn", get.body());
+    }
+
+    @Test
+    void theEndpointAnswersLikePulsarsForBadRequests() throws Exception {
+        String topic = pulsar.newTopic();
+        FakeCluster cluster = new FakeCluster("leader");
+        TopicMetadataStore leader = store(topic, cluster);
+        JerseyServer api = adminApi(leader);
+        cluster.leader(cluster.port(api.port()).self());
+        leader.becameLeader();
+        await().atMost(WAIT).until(leader::isLeaderReady);
+
+        HttpResponse<String> mismatch = put(api, "/admin/v3/functions/leader/public/default/other",
+                new String(MetadataCodec.toJson(function("public/default/f", 0))));
+        assertEquals(400, mismatch.statusCode());
+        assertTrue(mismatch.body().contains("\"reason\""), mismatch.body());
+
+        HttpResponse<String> noVersion = put(api, "/admin/v3/functions/leader/public/default/f?delete=true", "");
+        assertEquals(400, noVersion.statusCode());
+
+        HttpResponse<String> created = put(api, "/admin/v3/functions/leader/public/default/f",
+                new String(MetadataCodec.toJson(function("public/default/f", 0))));
+        assertEquals(204, created.statusCode());
+        HttpResponse<String> again = put(api, "/admin/v3/functions/leader/public/default/f",
+                new String(MetadataCodec.toJson(function("public/default/f", 0))));
+        assertEquals(409, again.statusCode());
+        assertTrue(MetadataCodec.reason(again.body()).startsWith("Update request ignored because it is out of date"),
+                again.body());
+        HttpResponse<String> deleted = put(api, "/admin/v3/functions/leader/public/default/f?delete=true&version=0",
+                "");
+        assertEquals(204, deleted.statusCode());
+        assertEquals(Optional.empty(), leader.get(FunctionKey.parse("public/default/f")));
+    }
+
+    @Test
+    void aWorkerThatDoesNotLeadAnswers503AndTheWriterGivesUpAsUnavailable() throws Exception {
+        String topic = pulsar.newTopic();
+        FakeCluster staleCluster = new FakeCluster("former-leader");
+        TopicMetadataStore notLeading = store(topic, staleCluster);
+        JerseyServer api = adminApi(notLeading);
+        WorkerInfo formerLeader = staleCluster.port(api.port()).self();
+        await().atMost(WAIT).until(notLeading::isReady);
+
+        HttpResponse<String> direct = put(api, "/admin/v3/functions/leader/public/default/f",
+                new String(MetadataCodec.toJson(function("public/default/f", 0))));
+        assertEquals(503, direct.statusCode());
+        assertTrue(MetadataCodec.reason(direct.body()).contains("is not the leader"), direct.body());
+
+        // the broker still names it leader: the writer tries a few times, then gives up
+        TopicMetadataStore writer = store(topic, new FakeCluster("writer").leader(formerLeader));
+        Throwable failure = failure(writer.write(function("public/default/f", 0)));
+        assertInstanceOf(MetadataUnavailableException.class, failure);
+        assertTrue(failure.getMessage().contains("after 3 attempts"), failure.getMessage());
+        assertEquals(0, pulsar.messages(topic, false).size());
+    }
+
+    @Test
+    void anUnreachableLeaderMakesTheWriteUnavailable() throws Exception {
+        String topic = pulsar.newTopic();
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        TopicMetadataStore writer = store(topic,
+                new FakeCluster("writer").leader(new WorkerInfo("gone", "127.0.0.1", closedPort)));
+        Throwable failure = failure(writer.write(function("public/default/f", 0)));
+        assertInstanceOf(MetadataUnavailableException.class, failure);
+        assertTrue(failure.getMessage().contains("Cannot reach the leader gone"), failure.getMessage());
+
+        TopicMetadataStore noLeader = store(topic, new FakeCluster("alone"));
+        Throwable none = failure(noLeader.write(function("public/default/f", 0)));
+        assertInstanceOf(MetadataUnavailableException.class, none);
+        assertTrue(none.getMessage().contains("no worker leads the cluster now"), none.getMessage());
+    }
+
+    private static HttpResponse<String> put(JerseyServer server, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(server.uri(path))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
