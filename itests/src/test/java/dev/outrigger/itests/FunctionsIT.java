@@ -88,6 +88,12 @@ class FunctionsIT {
         assertEquals(Resources.getDefaultResources(), stored.getResources());
         assertTrue(admin.functions().getFunctions("public", namespace).contains("excl"));
 
+        Path downloaded = Workers.workDir("functions-download").resolve("excl.jar");
+        java.nio.file.Files.createDirectories(downloaded.getParent());
+        java.nio.file.Files.deleteIfExists(downloaded);
+        admin.functions().downloadFunction(downloaded.toString(), "public", namespace, "excl");
+        assertEquals(-1L, java.nio.file.Files.mismatch(examplesJar, downloaded), "the package comes back byte for byte");
+
         FunctionStatus status = admin.functions().getFunctionStatus("public", namespace, "excl");
         assertEquals(1, status.getNumInstances());
         assertEquals(1, status.getInstances().size());

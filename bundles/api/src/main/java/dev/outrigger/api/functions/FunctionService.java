@@ -1,5 +1,6 @@
 package dev.outrigger.api.functions;
 
+import java.io.OutputStream;
 import java.util.List;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.policies.data.FunctionStatus;
@@ -38,6 +39,13 @@ public interface FunctionService {
     List<String> list(String tenant, String namespace);
 
     FunctionStatus status(String tenant, String namespace, String name);
+
+    /**
+     * Copies the function's package, checked against its SHA-256, to {@code out}.
+     *
+     * @throws FunctionServiceException NOT_FOUND for a missing function, BAD_REQUEST for a corrupt or lost package
+     */
+    void downloadPackage(String tenant, String namespace, String name, OutputStream out);
 
     FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData instanceStatus(
             String tenant, String namespace, String name, int instanceId);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.functions.FunctionService;
 import dev.outrigger.api.functions.FunctionServiceException;
 import dev.outrigger.api.functions.FunctionServiceException.Kind;
@@ -19,6 +20,13 @@ import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import dev.outrigger.api.packages.PackageException;
 import dev.outrigger.api.packages.PackageRef;
+import dev.outrigger.api.runtime.FunctionRuntime;
+import dev.outrigger.api.scheduler.AssignmentService;
+import dev.outrigger.api.scheduler.InstanceId;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +43,9 @@ import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceSta
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +69,20 @@ public final class Functions implements FunctionService {
     private final FunctionMetadataStore metadata;
     private final PulsarAdmin brokerAdmin;
     private final PackageStores packages;
+    private final RemoteStatus remoteStatus = new RemoteStatus(JSON);
+
+    // Optional: without a scheduler or runtime, every instance reports that it has not been scheduled.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AssignmentService assignments;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile FunctionRuntime runtime;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ClusterService cluster;
 
     @Activate
     public Functions(@Reference FunctionMetadataStore metadata, @Reference PulsarAdmin brokerAdmin,
@@ -167,26 +192,57 @@ public final class Functions implements FunctionService {
                 .toList();
     }
 
-    /**
-     * No scheduler runs instances yet, so every instance reports what Pulsar's worker reports for an instance it has
-     * not scheduled.
-     */
     @Override
     public FunctionStatus status(String tenant, String namespace, String name) {
         FunctionConfig config = get(tenant, namespace, name);
+        FunctionKey key = new FunctionKey(tenant, namespace, name);
         FunctionStatus status = new FunctionStatus();
         int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
         List<FunctionInstanceStatus> instances = new ArrayList<>();
+        int running = 0;
         for (int instanceId = 0; instanceId < parallelism; instanceId++) {
             FunctionInstanceStatus instance = new FunctionInstanceStatus();
             instance.setInstanceId(instanceId);
-            instance.setStatus(unscheduled());
+            instance.setStatus(instanceData(new InstanceId(key, instanceId)));
+            if (instance.getStatus().isRunning()) {
+                running++;
+            }
             instances.add(instance);
         }
         status.setNumInstances(parallelism);
-        status.setNumRunning(0);
+        status.setNumRunning(running);
         status.setInstances(instances);
         return status;
+    }
+
+    @Override
+    public void downloadPackage(String tenant, String namespace, String name, OutputStream out) {
+        FunctionMetadata record = existing(tenant, namespace, name);
+        PackageRef ref = record.packageRef();
+        if (ref == null) {
+            throw badRequest("Function " + name + " has no package to download");
+        }
+        Path file = null;
+        try {
+            file = Files.createTempFile("outrigger-download-", ".pkg");
+            packages.forLocation(ref).fetch(ref, file);
+            Files.copy(file, out);
+        } catch (PackageException e) {
+            throw switch (e.reason()) {
+                case UNAVAILABLE -> new FunctionServiceException(Kind.UNAVAILABLE, e.getMessage(), e);
+                default -> badRequest(e.getMessage());
+            };
+        } catch (IOException e) {
+            throw new FunctionServiceException(Kind.INTERNAL, "Cannot send the package of " + name + ": " + e, e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete {}: {}", file, e.toString());
+                }
+            }
+        }
     }
 
     @Override
@@ -196,16 +252,44 @@ public final class Functions implements FunctionService {
         if (instanceId < 0 || instanceId >= parallelism) {
             throw badRequest("Invalid InstanceId");
         }
-        return unscheduled();
+        return instanceData(new InstanceId(new FunctionKey(tenant, namespace, name), instanceId));
     }
 
-    private static FunctionInstanceStatusData unscheduled() {
+    /**
+     * The status of one instance from the worker that runs it: this worker's runtime, or the owner's admin API (the
+     * owner answers from its own runtime, so this never goes further than one hop).
+     */
+    private FunctionInstanceStatusData instanceData(InstanceId instance) {
+        AssignmentService currentAssignments = assignments;
+        ClusterService currentCluster = cluster;
+        String owner = currentAssignments == null ? null : currentAssignments.assignments().get(instance);
+        if (owner == null || currentCluster == null) {
+            return unscheduled();
+        }
+        if (owner.equals(currentCluster.self().workerId())) {
+            FunctionRuntime currentRuntime = runtime;
+            FunctionInstanceStatusData data = currentRuntime == null ? null
+                    : currentRuntime.status(instance).orElse(null);
+            if (data == null) {
+                data = notRunning("");
+            }
+            data.setWorkerId(owner);
+            return data;
+        }
+        return remoteStatus.fetch(currentCluster, owner, instance);
+    }
+
+    static FunctionInstanceStatusData notRunning(String error) {
         FunctionInstanceStatusData data = new FunctionInstanceStatusData();
         data.setRunning(false);
-        data.setError(NOT_SCHEDULED);
+        data.setError(error);
         data.setLatestUserExceptions(new ArrayList<>());
         data.setLatestSystemExceptions(new ArrayList<>());
         return data;
+    }
+
+    private static FunctionInstanceStatusData unscheduled() {
+        return notRunning(NOT_SCHEDULED);
     }
 
     private FunctionMetadata existing(String tenant, String namespace, String name) {

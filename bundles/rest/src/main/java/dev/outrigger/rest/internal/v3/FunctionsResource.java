@@ -16,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
 import java.util.List;
 import org.apache.pulsar.common.functions.FunctionConfig;
@@ -115,6 +116,18 @@ public final class FunctionsResource implements RestResource {
             @PathParam("functionName") String functionName,
             @PathParam("instanceId") String instanceId) {
         return functions.instanceStatus(tenant, namespace, functionName, instanceId(instanceId));
+    }
+
+    @GET
+    @Path("/{tenant}/{namespace}/{functionName}/download")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public StreamingOutput downloadFunction(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName) {
+        // Checked before the stream starts, so a missing function is a 404 and not a broken download.
+        functions.get(tenant, namespace, functionName);
+        return out -> functions.downloadPackage(tenant, namespace, functionName, out);
     }
 
     static int instanceId(String value) {

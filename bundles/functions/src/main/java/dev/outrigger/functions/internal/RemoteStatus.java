@@ -1,0 +1,65 @@
+package dev.outrigger.functions.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.api.cluster.ClusterService;
+import dev.outrigger.api.cluster.ClusterUnavailableException;
+import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.scheduler.InstanceId;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
+
+/** Asks the worker that runs an instance for its status, over that worker's admin API, as Pulsar's worker does. */
+final class RemoteStatus {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final ObjectMapper json;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+
+    RemoteStatus(ObjectMapper json) {
+        this.json = json;
+    }
+
+    FunctionInstanceStatusData fetch(ClusterService cluster, String workerId, InstanceId instance) {
+        Optional<WorkerInfo> owner;
+        try {
+            owner = cluster.members().stream().filter(member -> member.workerId().equals(workerId)).findFirst();
+        } catch (ClusterUnavailableException e) {
+            return failed(workerId, e.getMessage());
+        }
+        if (owner.isEmpty()) {
+            return failed(workerId, "Worker " + workerId + " is not in the cluster");
+        }
+        URI uri = URI.create("http://" + owner.get().workerHostname() + ":" + owner.get().port()
+                + "/admin/v3/functions/" + instance.function().fullyQualifiedName() + "/" + instance.instanceId()
+                + "/status");
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return failed(workerId, "Worker " + workerId + " answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            FunctionInstanceStatusData data = json.readValue(response.body(), FunctionInstanceStatusData.class);
+            data.setWorkerId(workerId);
+            return data;
+        } catch (IOException e) {
+            return failed(workerId, "Cannot reach worker " + workerId + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(workerId, "Interrupted");
+        }
+    }
+
+    private static FunctionInstanceStatusData failed(String workerId, String error) {
+        FunctionInstanceStatusData data = Functions.notRunning(error);
+        data.setWorkerId(workerId);
+        return data;
+    }
+}

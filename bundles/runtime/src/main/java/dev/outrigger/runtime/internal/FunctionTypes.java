@@ -1,0 +1,227 @@
+package dev.outrigger.runtime.internal;
+
+import java.lang.reflect.GenericArrayType;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.schema.GenericObject;
+import org.apache.pulsar.client.api.schema.GenericRecord;
+
+/** The input and output types of a function class, and the schemas Pulsar's runtime picks for them. */
+final class FunctionTypes {
+
+    /** The function kinds the thread runtime runs. */
+    enum Kind { PULSAR, JAVA }
+
+    final Kind kind;
+    final Class<?> input;
+    final Class<?> output;
+
+    private FunctionTypes(Kind kind, Class<?> input, Class<?> output) {
+        this.kind = kind;
+        this.input = input;
+        this.output = output;
+    }
+
+    /**
+     * @return the kind and the type arguments of the function interface the class implements
+     * @throws IllegalArgumentException if it implements neither Pulsar's Function nor java.util.function.Function
+     */
+    static FunctionTypes of(Class<?> functionClass) {
+        Kind kind;
+        Class<?> target;
+        if (org.apache.pulsar.functions.api.Function.class.isAssignableFrom(functionClass)) {
+            kind = Kind.PULSAR;
+            target = org.apache.pulsar.functions.api.Function.class;
+        } else if (java.util.function.Function.class.isAssignableFrom(functionClass)) {
+            kind = Kind.JAVA;
+            target = java.util.function.Function.class;
+        } else {
+            throw new IllegalArgumentException("User class " + functionClass.getName()
+                    + " does not implement org.apache.pulsar.functions.api.Function or java.util.function.Function");
+        }
+        Type[] arguments = typeArguments(functionClass, target, new HashMap<>());
+        Class<?> in = arguments == null ? Object.class : raw(arguments[0]);
+        Class<?> out = arguments == null ? Object.class : raw(arguments[1]);
+        return new FunctionTypes(kind, in, out);
+    }
+
+    /** @return the actual type arguments of {@code target} as seen from {@code type}, variables resolved when known */
+    private static Type[] typeArguments(Type type, Class<?> target, Map<TypeVariable<?>, Type> bindings) {
+        Class<?> rawClass = raw(type);
+        if (rawClass == null) {
+            return null;
+        }
+        if (type instanceof ParameterizedType parameterized) {
+            TypeVariable<?>[] variables = rawClass.getTypeParameters();
+            Type[] actual = parameterized.getActualTypeArguments();
+            for (int i = 0; i < variables.length && i < actual.length; i++) {
+                bindings.put(variables[i], resolve(actual[i], bindings));
+            }
+        }
+        if (rawClass == target) {
+            if (type instanceof ParameterizedType parameterized) {
+                Type[] actual = parameterized.getActualTypeArguments();
+                Type[] resolved = new Type[actual.length];
+                for (int i = 0; i < actual.length; i++) {
+                    resolved[i] = resolve(actual[i], bindings);
+                }
+                return resolved;
+            }
+            return null;
+        }
+        for (Type parent : rawClass.getGenericInterfaces()) {
+            if (target.isAssignableFrom(raw(parent))) {
+                Type[] found = typeArguments(parent, target, bindings);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        Type superclass = rawClass.getGenericSuperclass();
+        if (superclass != null && target.isAssignableFrom(raw(superclass))) {
+            return typeArguments(superclass, target, bindings);
+        }
+        return null;
+    }
+
+    private static Type resolve(Type type, Map<TypeVariable<?>, Type> bindings) {
+        Type current = type;
+        while (current instanceof TypeVariable<?> variable && bindings.containsKey(variable)) {
+            current = bindings.get(variable);
+        }
+        return current;
+    }
+
+    private static Class<?> raw(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType p) {
+            return raw(p.getRawType());
+        }
+        if (type instanceof GenericArrayType array) {
+            Class<?> component = raw(array.getGenericComponentType());
+            return component == null ? Object.class : component.arrayType();
+        }
+        return Object.class;
+    }
+
+    /** @return whether the function produces nothing to publish */
+    boolean voidOutput() {
+        return output == Void.class || output == void.class;
+    }
+
+    /**
+     * @param schemaType a schema type name (Pulsar's {@code schemaType}/{@code outputSchemaType}/{@code
+     *     customSchemaInputs}), a class name of a {@link Schema} implementation in the function's package, or empty
+     * @return the schema Pulsar's runtime uses for that class and setting
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Schema<?> schema(Class<?> type, String schemaType, ClassLoader functionLoader, boolean input) {
+        if (schemaType == null || schemaType.isBlank()) {
+            return defaultSchema(type, input);
+        }
+        switch (schemaType.toUpperCase(Locale.ROOT)) {
+            case "NONE":
+            case "BYTES":
+                return type == ByteBuffer.class ? Schema.BYTEBUFFER : Schema.BYTES;
+            case "STRING":
+                return Schema.STRING;
+            case "JSON":
+                return Schema.JSON((Class) type);
+            case "AVRO":
+                return Schema.AVRO((Class) type);
+            case "AUTO_CONSUME":
+            case "AUTO":
+                return input ? Schema.AUTO_CONSUME() : defaultSchema(type, false);
+            case "KEY_VALUE":
+            case "PROTOBUF":
+            case "PROTOBUF_NATIVE":
+                throw new IllegalArgumentException("Schema type " + schemaType + " is not supported by the thread runtime yet");
+            default:
+                break;
+        }
+        Schema<?> builtIn = defaultSchemaByName(schemaType);
+        if (builtIn != null) {
+            return builtIn;
+        }
+        try {
+            Class<?> schemaClass = Class.forName(schemaType, true, functionLoader);
+            return (Schema<?>) schemaClass.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
+            throw new IllegalArgumentException("Cannot use the schema " + schemaType + ": " + e, e);
+        }
+    }
+
+    private static Schema<?> defaultSchemaByName(String name) {
+        return switch (name.toUpperCase(Locale.ROOT)) {
+            case "BOOLEAN" -> Schema.BOOL;
+            case "INT8" -> Schema.INT8;
+            case "INT16" -> Schema.INT16;
+            case "INT32" -> Schema.INT32;
+            case "INT64" -> Schema.INT64;
+            case "FLOAT" -> Schema.FLOAT;
+            case "DOUBLE" -> Schema.DOUBLE;
+            case "DATE" -> Schema.DATE;
+            case "TIME" -> Schema.TIME;
+            case "TIMESTAMP" -> Schema.TIMESTAMP;
+            case "INSTANT" -> Schema.INSTANT;
+            case "LOCAL_DATE" -> Schema.LOCAL_DATE;
+            case "LOCAL_TIME" -> Schema.LOCAL_TIME;
+            case "LOCAL_DATE_TIME" -> Schema.LOCAL_DATE_TIME;
+            default -> null;
+        };
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Schema<?> defaultSchema(Class<?> type, boolean input) {
+        if (type == String.class) {
+            return Schema.STRING;
+        } else if (type == byte[].class) {
+            return Schema.BYTES;
+        } else if (type == ByteBuffer.class) {
+            return Schema.BYTEBUFFER;
+        } else if (type == Boolean.class) {
+            return Schema.BOOL;
+        } else if (type == Byte.class) {
+            return Schema.INT8;
+        } else if (type == Short.class) {
+            return Schema.INT16;
+        } else if (type == Integer.class) {
+            return Schema.INT32;
+        } else if (type == Long.class) {
+            return Schema.INT64;
+        } else if (type == Float.class) {
+            return Schema.FLOAT;
+        } else if (type == Double.class) {
+            return Schema.DOUBLE;
+        } else if (type == java.util.Date.class) {
+            return Schema.DATE;
+        } else if (type == java.sql.Time.class) {
+            return Schema.TIME;
+        } else if (type == java.sql.Timestamp.class) {
+            return Schema.TIMESTAMP;
+        } else if (type == Instant.class) {
+            return Schema.INSTANT;
+        } else if (type == LocalDate.class) {
+            return Schema.LOCAL_DATE;
+        } else if (type == LocalTime.class) {
+            return Schema.LOCAL_TIME;
+        } else if (type == LocalDateTime.class) {
+            return Schema.LOCAL_DATE_TIME;
+        } else if (type == Object.class || type == GenericRecord.class || type == GenericObject.class) {
+            return input ? Schema.AUTO_CONSUME() : Schema.BYTES;
+        }
+        return Schema.JSON((Class) type);
+    }
+}

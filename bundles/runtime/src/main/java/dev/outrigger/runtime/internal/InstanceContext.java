@@ -1,0 +1,331 @@
+package dev.outrigger.runtime.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.CompressionType;
+import org.apache.pulsar.client.api.ConsumerBuilder;
+import org.apache.pulsar.client.api.HashingScheme;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.ProducerBuilder;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.functions.ProducerConfig;
+import org.apache.pulsar.functions.api.Context;
+import org.apache.pulsar.functions.api.Record;
+import org.apache.pulsar.functions.api.utils.FunctionRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Pulsar's Functions API Context of one run of an instance: identity, configuration, publishing, metrics. */
+final class InstanceContext implements Context {
+
+    static final String NO_STATE = "State storage is not available in this worker (the thread runtime has no state store)";
+
+    private final FunctionConfig config;
+    private final String functionId;
+    private final String functionVersion;
+    private final int instanceId;
+    private final List<String> inputTopics;
+    private final PulsarClient client;
+    private final InstanceStats stats;
+    private final ClassLoader functionLoader;
+    private final Logger logger;
+    private final Map<String, Producer<?>> producers = new ConcurrentHashMap<>();
+    private final FunctionInstance.FatalHandler fatal;
+    private volatile Record<?> currentRecord;
+
+    InstanceContext(FunctionConfig config, String functionId, String functionVersion, int instanceId,
+            List<String> inputTopics, PulsarClient client, InstanceStats stats, ClassLoader functionLoader,
+            FunctionInstance.FatalHandler fatal) {
+        this.config = config;
+        this.functionId = functionId;
+        this.functionVersion = functionVersion;
+        this.instanceId = instanceId;
+        this.inputTopics = List.copyOf(inputTopics);
+        this.client = client;
+        this.stats = stats;
+        this.functionLoader = functionLoader;
+        this.fatal = fatal;
+        // Pulsar's JavaInstanceRunnable names the instance's logger this way.
+        this.logger = LoggerFactory.getLogger("function-" + config.getName());
+    }
+
+    void setCurrentRecord(Record<?> record) {
+        currentRecord = record;
+    }
+
+    /** @return a producer for the topic and schema, created on first use and kept for this run */
+    @SuppressWarnings("unchecked")
+    <X> Producer<X> producer(String topic, Schema<X> schema) throws PulsarClientException {
+        String key = topic + "\u0000" + schema.getSchemaInfo().getType() + "\u0000" + schema.getSchemaInfo().getName();
+        Producer<?> existing = producers.get(key);
+        if (existing != null) {
+            return (Producer<X>) existing;
+        }
+        synchronized (producers) {
+            existing = producers.get(key);
+            if (existing != null) {
+                return (Producer<X>) existing;
+            }
+            ProducerBuilder<X> builder = client.newProducer(schema)
+                    .topic(topic)
+                    .blockIfQueueFull(true)
+                    .enableBatching(true)
+                    .batchingMaxPublishDelay(10, TimeUnit.MILLISECONDS)
+                    .compressionType(CompressionType.LZ4)
+                    .hashingScheme(HashingScheme.Murmur3_32Hash)
+                    .sendTimeout(0, TimeUnit.SECONDS)
+                    .properties(Map.of(
+                            "application", "pulsar-function",
+                            "id", config.getTenant() + "/" + config.getNamespace() + "/" + config.getName(),
+                            "instance_id", String.valueOf(instanceId)));
+            ProducerConfig producerConfig = config.getProducerConfig();
+            if (producerConfig != null) {
+                if (producerConfig.getMaxPendingMessages() != null && producerConfig.getMaxPendingMessages() > 0) {
+                    builder.maxPendingMessages(producerConfig.getMaxPendingMessages());
+                }
+                if (producerConfig.getCompressionType() != null) {
+                    builder.compressionType(producerConfig.getCompressionType());
+                }
+                if ("KEY_BASED".equalsIgnoreCase(producerConfig.getBatchBuilder())) {
+                    builder.batcherBuilder(org.apache.pulsar.client.api.BatcherBuilder.KEY_BASED);
+                }
+            }
+            Producer<X> producer = builder.create();
+            producers.put(key, producer);
+            return producer;
+        }
+    }
+
+    /** Closes the producers of this run, after flushing what they hold. */
+    void closeProducers() {
+        synchronized (producers) {
+            for (Producer<?> producer : producers.values()) {
+                try {
+                    producer.flush();
+                } catch (PulsarClientException e) {
+                    // closing anyway
+                }
+                producer.closeAsync();
+            }
+            producers.clear();
+        }
+    }
+
+    // --- BaseContext
+
+    @Override
+    public String getTenant() {
+        return config.getTenant();
+    }
+
+    @Override
+    public String getNamespace() {
+        return config.getNamespace();
+    }
+
+    @Override
+    public int getInstanceId() {
+        return instanceId;
+    }
+
+    @Override
+    public int getNumInstances() {
+        return config.getParallelism() == null ? 1 : config.getParallelism();
+    }
+
+    @Override
+    public Logger getLogger() {
+        return logger;
+    }
+
+    /** Secrets are read from the environment: the variable named by the secret's value in {@code secrets}. */
+    @Override
+    public String getSecret(String secretName) {
+        Map<String, Object> secrets = config.getSecrets();
+        if (secrets == null || !secrets.containsKey(secretName)) {
+            return null;
+        }
+        Object path = secrets.get(secretName);
+        return path == null ? null : System.getenv(path.toString());
+    }
+
+    @Override
+    public void putState(String key, ByteBuffer value) {
+        throw new UnsupportedOperationException(NO_STATE);
+    }
+
+    @Override
+    public CompletableFuture<Void> putStateAsync(String key, ByteBuffer value) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(NO_STATE));
+    }
+
+    @Override
+    public ByteBuffer getState(String key) {
+        throw new UnsupportedOperationException(NO_STATE);
+    }
+
+    @Override
+    public CompletableFuture<ByteBuffer> getStateAsync(String key) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(NO_STATE));
+    }
+
+    @Override
+    public void deleteState(String key) {
+        throw new UnsupportedOperationException(NO_STATE);
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteStateAsync(String key) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(NO_STATE));
+    }
+
+    @Override
+    public void incrCounter(String key, long amount) {
+        throw new UnsupportedOperationException(NO_STATE);
+    }
+
+    @Override
+    public CompletableFuture<Void> incrCounterAsync(String key, long amount) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(NO_STATE));
+    }
+
+    @Override
+    public long getCounter(String key) {
+        throw new UnsupportedOperationException(NO_STATE);
+    }
+
+    @Override
+    public CompletableFuture<Long> getCounterAsync(String key) {
+        return CompletableFuture.failedFuture(new UnsupportedOperationException(NO_STATE));
+    }
+
+    @Override
+    public <X extends org.apache.pulsar.functions.api.StateStore> X getStateStore(String name) {
+        throw new UnsupportedOperationException(NO_STATE);
+    }
+
+    @Override
+    public <X extends org.apache.pulsar.functions.api.StateStore> X getStateStore(
+            String tenant, String ns, String name) {
+        throw new UnsupportedOperationException(NO_STATE);
+    }
+
+    @Override
+    public void recordMetric(String metricName, double value) {
+        stats.recordMetric(metricName, value);
+    }
+
+    @Override
+    public PulsarClient getPulsarClient() {
+        return client;
+    }
+
+    @Override
+    public void fatal(Throwable t) {
+        fatal.fatal(t);
+    }
+
+    // --- Context
+
+    @Override
+    public Collection<String> getInputTopics() {
+        return inputTopics;
+    }
+
+    @Override
+    public String getOutputTopic() {
+        return config.getOutput();
+    }
+
+    @Override
+    public Record<?> getCurrentRecord() {
+        return currentRecord;
+    }
+
+    @Override
+    public String getOutputSchemaType() {
+        return config.getOutputSchemaType();
+    }
+
+    @Override
+    public String getFunctionName() {
+        return config.getName();
+    }
+
+    @Override
+    public String getFunctionId() {
+        return functionId;
+    }
+
+    @Override
+    public String getFunctionVersion() {
+        return functionVersion;
+    }
+
+    @Override
+    public Map<String, Object> getUserConfigMap() {
+        return config.getUserConfig() == null ? Map.of() : config.getUserConfig();
+    }
+
+    @Override
+    public Optional<Object> getUserConfigValue(String key) {
+        return Optional.ofNullable(getUserConfigMap().get(key));
+    }
+
+    @Override
+    public Object getUserConfigValueOrDefault(String key, Object defaultValue) {
+        return getUserConfigValue(key).orElse(defaultValue);
+    }
+
+    @Override
+    public PulsarAdmin getPulsarAdmin() {
+        throw new UnsupportedOperationException("exposePulsarAdminClientEnabled is not supported");
+    }
+
+    @Override
+    public <X> CompletableFuture<Void> publish(String topicName, X object, String schemaOrSerdeClassName) {
+        if (object == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Cannot publish a null object"));
+        }
+        try {
+            @SuppressWarnings("unchecked")
+            Schema<X> schema = (Schema<X>) FunctionTypes.schema(object.getClass(), schemaOrSerdeClassName,
+                    functionLoader, false);
+            return producer(topicName, schema).newMessage().value(object).sendAsync().thenApply(id -> null);
+        } catch (PulsarClientException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public <X> CompletableFuture<Void> publish(String topicName, X object) {
+        return publish(topicName, object, "");
+    }
+
+    @Override
+    public <X> TypedMessageBuilder<X> newOutputMessage(String topicName, Schema<X> schema)
+            throws PulsarClientException {
+        return producer(topicName, schema).newMessage();
+    }
+
+    @Override
+    public <X> ConsumerBuilder<X> newConsumerBuilder(Schema<X> schema) throws PulsarClientException {
+        return client.newConsumer(schema);
+    }
+
+    @Override
+    public <X> FunctionRecord.FunctionRecordBuilder<X> newOutputRecordBuilder(Schema<X> schema) {
+        return FunctionRecord.from(this, schema);
+    }
+}

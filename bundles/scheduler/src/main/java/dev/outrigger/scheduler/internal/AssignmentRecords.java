@@ -1,0 +1,116 @@
+package dev.outrigger.scheduler.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.api.cluster.RecordFormat;
+import dev.outrigger.api.scheduler.InstanceId;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Reader;
+
+/**
+ * The records of the assignments topic, as Pulsar's worker keys them: key = the fully qualified instance id
+ * ({@code tenant/namespace/name:instanceId}), value = the assignment ({@code {"instance":..., "workerId":...}}, JSON here,
+ * protobuf there), an empty value = unassigned (a tombstone). Outrigger marks every record with
+ * {@link RecordFormat#MESSAGE_PROPERTY}; a record without it was written by someone else and is refused.
+ */
+final class AssignmentRecords {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private AssignmentRecords() {}
+
+    /** One record read: {@code workerId} null for a tombstone. */
+    record Decoded(InstanceId instance, String workerId) {}
+
+    /** The topic holds a record this worker must not apply. */
+    static final class RefusedRecord extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        RefusedRecord(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    static byte[] encode(InstanceId instance, String workerId) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("instance", instance.fullyQualifiedName());
+        node.put("workerId", workerId);
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot write the assignment of " + instance, e);
+        }
+    }
+
+    static Decoded decode(Message<byte[]> message, String topic) throws RefusedRecord {
+        String where = "message " + message.getMessageId() + " on " + topic;
+        String format = message.getProperty(RecordFormat.MESSAGE_PROPERTY);
+        if (format == null) {
+            throw new RefusedRecord(where + " has no " + RecordFormat.MESSAGE_PROPERTY + " property: Outrigger did not "
+                    + "write it (Pulsar's own functions worker or another program writes this topic). Set "
+                    + "pulsarFunctionsNamespace to a namespace of Outrigger's own.");
+        }
+        if (!RecordFormat.VERSION.equals(format)) {
+            throw new RefusedRecord(where + " is in record format " + format + "; this worker reads format "
+                    + RecordFormat.VERSION + " only (written by a newer Outrigger?)");
+        }
+        InstanceId instance;
+        try {
+            instance = InstanceId.parse(message.hasKey() ? message.getKey() : "");
+        } catch (IllegalArgumentException e) {
+            throw new RefusedRecord(where + " has no tenant/namespace/name:instanceId key: " + message.getKey());
+        }
+        byte[] data = message.getData();
+        if (data == null || data.length == 0) {
+            return new Decoded(instance, null);
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(data);
+        } catch (IOException e) {
+            throw new RefusedRecord(where + " (" + instance + ") is not assignment JSON: " + e.getMessage());
+        }
+        JsonNode named = node == null ? null : node.get("instance");
+        JsonNode worker = node == null ? null : node.get("workerId");
+        if (named == null || !named.isTextual() || !instance.fullyQualifiedName().equals(named.asText())) {
+            throw new RefusedRecord(where + " is keyed " + instance + " but assigns "
+                    + (named == null ? "no instance" : named.asText()));
+        }
+        if (worker == null || !worker.isTextual() || worker.asText().isEmpty()) {
+            throw new RefusedRecord(where + " assigns " + instance + " to no workerId");
+        }
+        return new Decoded(instance, worker.asText());
+    }
+
+    /** Applies a record to a state: what compaction keeps is the last record of every key. */
+    static void apply(Map<InstanceId, String> state, Decoded record) {
+        if (record.workerId() == null) {
+            state.remove(record.instance());
+        } else {
+            state.put(record.instance(), record.workerId());
+        }
+    }
+
+    /**
+     * Reads what the topic holds now, to its end, into {@code state}. Pulsar's worker and TableView read to the end
+     * this way: {@code hasMessageAvailable} knows about compaction.
+     *
+     * @return false if a record was announced but did not come in time (the state may be short)
+     */
+    static boolean readToEnd(Reader<byte[]> reader, String topic, Map<InstanceId, String> state, long timeoutMillis)
+            throws PulsarClientException, RefusedRecord {
+        while (reader.hasMessageAvailable()) {
+            Message<byte[]> message = reader.readNext((int) timeoutMillis, TimeUnit.MILLISECONDS);
+            if (message == null) {
+                return false;
+            }
+            apply(state, decode(message, topic));
+        }
+        return true;
+    }
+}
