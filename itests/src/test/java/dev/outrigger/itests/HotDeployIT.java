@@ -28,7 +28,7 @@ class HotDeployIT {
             Workers.awaitReady(worker, config);
             writeBundle(dropped, "test.hotdeploy", "1.0.0");
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> worker.log().contains("Started bundle: " + dropped.toUri()));
+                    .until(() -> worker.log().contains("Started bundle: file:" + dropped));
             assertTrue(worker.log().contains("Installing bundle test.hotdeploy / 1.0.0"), worker::log);
 
             Files.delete(dropped);

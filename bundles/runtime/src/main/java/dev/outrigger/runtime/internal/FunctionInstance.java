@@ -1,0 +1,650 @@
+package dev.outrigger.runtime.internal;
+
+import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.scheduler.InstanceId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.ConsumerBuilder;
+import org.apache.pulsar.client.api.DeadLetterPolicy;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.client.api.SubscriptionType;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.common.functions.ConsumerConfig;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.functions.FunctionConfig.ProcessingGuarantees;
+import org.apache.pulsar.functions.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance of a function in this worker: its class loader, and one run at a time (a thread with the consumers, the
+ * producers and the function object). A run that dies of a system exception is started again after a backoff of 1, 2,
+ * 4, ... up to 30 s.
+ */
+final class FunctionInstance {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FunctionInstance.class);
+    /** The Pulsar bundle's loader: the context loader of our threads whenever they are not in user code. */
+    static final ClassLoader PULSAR_LOADER = PulsarClient.class.getClassLoader();
+    static final long MAX_BACKOFF_SECONDS = 30;
+    private static final long POLL_MILLIS = 100;
+    private static final long STOP_WAIT_MILLIS = 10_000;
+
+    /** {@code Context.fatal}: the run ends and counts as failed. */
+    interface FatalHandler {
+        void fatal(Throwable t);
+    }
+
+    final InstanceId id;
+    final FunctionMetadata metadata;
+    final Path packageFile;
+    private final FunctionConfig config;
+    private final PulsarClient client;
+    private final ScheduledExecutorService scheduler;
+    final InstanceStats stats = new InstanceStats();
+    private final ProcessingGuarantees guarantees;
+    private final String functionId;
+
+    private FunctionClassLoader loader;
+    private Class<?> functionClass;
+    private FunctionTypes types;
+    private Object firstFunction;
+    private Run run;
+    private ScheduledFuture<?> pendingRestart;
+    private int consecutiveFailures;
+    private boolean stopped;
+
+    FunctionInstance(InstanceId id, FunctionMetadata metadata, FunctionConfig config, Path packageFile,
+            PulsarClient client, ScheduledExecutorService scheduler) {
+        this.id = id;
+        this.metadata = metadata;
+        this.config = config;
+        this.packageFile = packageFile;
+        this.client = client;
+        this.scheduler = scheduler;
+        this.guarantees = config.getProcessingGuarantees() == null
+                ? ProcessingGuarantees.ATLEAST_ONCE : config.getProcessingGuarantees();
+        this.functionId = UUID.nameUUIDFromBytes((id.function().fullyQualifiedName() + "@" + metadata.createTime())
+                .getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /**
+     * Loads the function class from the package and starts the first run.
+     *
+     * @throws IllegalArgumentException if the package or the class cannot be loaded, or the class is no function; the
+     *     instance then stays held, not running, with the error in its status
+     */
+    void start() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            try {
+                load();
+            } catch (RuntimeException | LinkageError e) {
+                String message = e instanceof IllegalArgumentException ? e.getMessage() : InstanceStats.describe(e);
+                stats.systemException(e);
+                stats.running(false, message);
+                closeLoader();
+                throw e instanceof IllegalArgumentException iae ? iae : new IllegalArgumentException(message, e);
+            }
+            launch();
+        }
+    }
+
+    private void load() {
+        String className = config.getClassName();
+        if (className == null || className.isBlank()) {
+            throw new IllegalArgumentException("Function classname cannot be null");
+        }
+        if (packageFile == null || !Files.isRegularFile(packageFile)) {
+            throw new IllegalArgumentException("Function package " + packageFile + " does not exist");
+        }
+        loader = FunctionClassLoader.of(packageFile);
+        try {
+            functionClass = callUser(() -> Class.forName(className, true, loader));
+        } catch (ClassNotFoundException | NoClassDefFoundError e) {
+            throw new IllegalArgumentException("User class " + className + " not found in the function package: " + e, e);
+        } catch (Exception e) {
+            throw new IllegalArgumentException("Cannot load the user class " + className + ": " + e, e);
+        }
+        types = FunctionTypes.of(functionClass);
+        try {
+            firstFunction = newFunction();
+        } catch (Exception e) {
+            throw new IllegalArgumentException("Cannot create an instance of the user class " + className + ": " + e, e);
+        }
+    }
+
+    private Object newFunction() throws Exception {
+        return callUser(() -> functionClass.getDeclaredConstructor().newInstance());
+    }
+
+    /** Starts a new run; the caller holds the lock. */
+    private void launch() {
+        Object function = firstFunction;
+        firstFunction = null;
+        run = new Run(function);
+        run.thread.start();
+    }
+
+    /** Stops the run and closes the class loader; the instance cannot start again. */
+    void stop() {
+        Run current;
+        synchronized (this) {
+            stopped = true;
+            cancelPendingRestart();
+            current = run;
+            run = null;
+        }
+        if (current != null) {
+            current.stopAndJoin();
+        }
+        synchronized (this) {
+            stats.running(false, "");
+            closeLoader();
+        }
+    }
+
+    /** Stops the run and starts a new one; counts as a restart. */
+    void restart() {
+        Run current;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            cancelPendingRestart();
+            current = run;
+            run = null;
+        }
+        if (current != null) {
+            current.stopAndJoin();
+        }
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stats.restarted();
+            if (loader == null) {
+                try {
+                    start();
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("Function instance {} cannot start: {}", id, e.getMessage());
+                }
+            } else {
+                launch();
+            }
+        }
+    }
+
+    private void cancelPendingRestart() {
+        if (pendingRestart != null) {
+            pendingRestart.cancel(false);
+            pendingRestart = null;
+        }
+    }
+
+    private void closeLoader() {
+        if (loader != null) {
+            try {
+                loader.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the class loader of {}", id, e);
+            }
+            loader = null;
+        }
+        functionClass = null;
+        firstFunction = null;
+    }
+
+    /** A run died of a system exception: count it and start another after the backoff. */
+    private synchronized void failed(Run failedRun, Throwable failure) {
+        if (stopped || run != failedRun) {
+            return;
+        }
+        run = null;
+        stats.systemException(failure);
+        stats.running(false, InstanceStats.describe(failure));
+        consecutiveFailures = failedRun.processedAny ? 1 : consecutiveFailures + 1;
+        long delay = Math.min(MAX_BACKOFF_SECONDS, 1L << Math.min(consecutiveFailures - 1, 5));
+        LOG.warn("Function instance {} failed; restarting in {} s: {}", id, delay, failure.toString());
+        pendingRestart = scheduler.schedule(this::restartAfterFailure, delay, TimeUnit.SECONDS);
+    }
+
+    private synchronized void restartAfterFailure() {
+        pendingRestart = null;
+        if (stopped || run != null) {
+            return;
+        }
+        stats.restarted();
+        launch();
+    }
+
+    /** Calls user code with the function's loader as the context loader. */
+    private <T> T callUser(Callable<T> call) throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            return call.call();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private String subscriptionName() {
+        String subName = config.getSubName();
+        return subName == null || subName.isBlank()
+                ? config.getTenant() + "/" + config.getNamespace() + "/" + config.getName()
+                : subName;
+    }
+
+    private SubscriptionType subscriptionType() {
+        if (Boolean.TRUE.equals(config.getRetainOrdering()) || guarantees == ProcessingGuarantees.EFFECTIVELY_ONCE) {
+            return SubscriptionType.Failover;
+        }
+        if (Boolean.TRUE.equals(config.getRetainKeyOrdering())) {
+            return SubscriptionType.Key_Shared;
+        }
+        return SubscriptionType.Shared;
+    }
+
+    /** The input topics and patterns, grouped into one consumer per distinct consumer setting. */
+    private record Input(List<String> topics, String pattern, ConsumerConfig spec) {
+    }
+
+    private List<Input> inputs() {
+        Map<String, List<String>> topicsBySchema = new LinkedHashMap<>();
+        Map<String, ConsumerConfig> specBySchema = new LinkedHashMap<>();
+        List<Input> inputs = new ArrayList<>();
+        Map<String, String> customSchemas = config.getCustomSchemaInputs() == null
+                ? Map.of() : config.getCustomSchemaInputs();
+        if (config.getInputs() != null) {
+            for (String topic : config.getInputs()) {
+                ConsumerConfig spec = new ConsumerConfig();
+                spec.setSchemaType(customSchemas.get(topic));
+                String key = Objects.toString(spec.getSchemaType(), "");
+                topicsBySchema.computeIfAbsent(key, k -> new ArrayList<>()).add(topic);
+                specBySchema.putIfAbsent(key, spec);
+            }
+        }
+        if (config.getInputSpecs() != null) {
+            config.getInputSpecs().forEach((topic, spec) -> {
+                ConsumerConfig consumerConfig = spec == null ? new ConsumerConfig() : spec;
+                if (consumerConfig.isRegexPattern()) {
+                    inputs.add(new Input(List.of(), topic, consumerConfig));
+                } else {
+                    String key = Objects.toString(consumerConfig.getSchemaType(), "") + "\u0000"
+                            + consumerConfig.getReceiverQueueSize() + "\u0000" + consumerConfig.getConsumerProperties();
+                    List<String> topics = topicsBySchema.computeIfAbsent(key, k -> new ArrayList<>());
+                    if (!topics.contains(topic)) {
+                        topics.add(topic);
+                    }
+                    specBySchema.putIfAbsent(key, consumerConfig);
+                }
+            });
+        }
+        topicsBySchema.forEach((key, topics) -> inputs.add(0, new Input(topics, null, specBySchema.get(key))));
+        if (config.getTopicsPattern() != null && !config.getTopicsPattern().isBlank()) {
+            ConsumerConfig spec = new ConsumerConfig();
+            spec.setSchemaType(customSchemas.get(config.getTopicsPattern()));
+            inputs.add(new Input(List.of(), config.getTopicsPattern(), spec));
+        }
+        return inputs;
+    }
+
+    private List<String> inputTopicNames() {
+        List<String> names = new ArrayList<>();
+        for (Input input : inputs()) {
+            if (input.pattern() != null) {
+                names.add(input.pattern());
+            } else {
+                names.addAll(input.topics());
+            }
+        }
+        return names;
+    }
+
+    /** One run: a thread with its consumers, producers, context and function object. */
+    private final class Run implements Runnable {
+
+        final Thread thread;
+        private volatile boolean stopping;
+        private volatile Throwable fatal;
+        volatile boolean processedAny;
+        private Object function;
+        private InstanceContext context;
+        private Schema<?> outputSchema;
+        private final Map<Consumer<?>, Schema<?>> consumers = new LinkedHashMap<>();
+        private final Semaphore asyncPermits;
+
+        Run(Object function) {
+            this.function = function;
+            this.thread = new Thread(this, "outrigger-function-" + id.fullyQualifiedName());
+            thread.setDaemon(true);
+            thread.setContextClassLoader(PULSAR_LOADER);
+            Integer maxPending = config.getMaxPendingAsyncRequests();
+            asyncPermits = new Semaphore(maxPending == null || maxPending <= 0 ? 1000 : maxPending);
+        }
+
+        void stopAndJoin() {
+            stopping = true;
+            try {
+                thread.join(STOP_WAIT_MILLIS);
+                if (thread.isAlive()) {
+                    LOG.warn("Function instance {} did not stop within {} ms; interrupting it", id, STOP_WAIT_MILLIS);
+                    thread.interrupt();
+                    thread.join(STOP_WAIT_MILLIS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            Throwable failure = null;
+            try {
+                if (function == null) {
+                    function = newFunction();
+                }
+                context = new InstanceContext(config, functionId, String.valueOf(metadata.version()), id.instanceId(),
+                        inputTopicNames(), client, stats, loader, t -> {
+                            fatal = t;
+                        });
+                String output = config.getOutput();
+                if (output != null && !output.isBlank() && !types.voidOutput()) {
+                    outputSchema = FunctionTypes.schema(types.output, config.getOutputSchemaType(), loader, false);
+                    context.producer(output, outputSchema);
+                }
+                subscribe();
+                if (types.kind == FunctionTypes.Kind.PULSAR) {
+                    org.apache.pulsar.functions.api.Function<?, ?> pulsarFunction =
+                            (org.apache.pulsar.functions.api.Function<?, ?>) function;
+                    callUser(() -> {
+                        pulsarFunction.initialize(context);
+                        return null;
+                    });
+                }
+                if (!stopping) {
+                    stats.running(true, "");
+                    LOG.info("Function instance {} running (version {})", id, metadata.version());
+                }
+                loop();
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                if (failure == null && fatal != null) {
+                    failure = fatal;
+                }
+                stats.running(false, failure == null ? "" : InstanceStats.describe(failure));
+                cleanUp();
+            }
+            if (failure != null && !stopping) {
+                failed(this, failure);
+            }
+        }
+
+        private void subscribe() throws PulsarClientException {
+            for (Input input : inputs()) {
+                ConsumerConfig spec = input.spec();
+                Schema<?> schema = FunctionTypes.schema(types.input, spec.getSchemaType(), loader, true);
+                ConsumerBuilder<?> builder = client.newConsumer(schema)
+                        .subscriptionName(subscriptionName())
+                        .subscriptionType(subscriptionType())
+                        .subscriptionInitialPosition(config.getSubscriptionPosition() == null
+                                ? SubscriptionInitialPosition.Latest : config.getSubscriptionPosition())
+                        .properties(Map.of(
+                                "application", "pulsar-function",
+                                "id", id.function().fullyQualifiedName(),
+                                "instance_id", String.valueOf(id.instanceId())));
+                if (input.pattern() != null) {
+                    builder.topicsPattern(input.pattern());
+                } else {
+                    builder.topics(input.topics());
+                }
+                if (spec.getReceiverQueueSize() != null) {
+                    builder.receiverQueueSize(spec.getReceiverQueueSize());
+                }
+                if (spec.getConsumerProperties() != null && !spec.getConsumerProperties().isEmpty()) {
+                    builder.properties(spec.getConsumerProperties());
+                }
+                if (config.getTimeoutMs() != null && config.getTimeoutMs() > 0) {
+                    builder.ackTimeout(config.getTimeoutMs(), TimeUnit.MILLISECONDS);
+                }
+                if (config.getMaxMessageRetries() != null && config.getMaxMessageRetries() >= 0) {
+                    DeadLetterPolicy.DeadLetterPolicyBuilder policy = DeadLetterPolicy.builder()
+                            .maxRedeliverCount(config.getMaxMessageRetries());
+                    if (config.getDeadLetterTopic() != null && !config.getDeadLetterTopic().isBlank()) {
+                        policy.deadLetterTopic(config.getDeadLetterTopic());
+                    }
+                    builder.deadLetterPolicy(policy.build());
+                }
+                Consumer<?> consumer = builder.subscribe();
+                consumers.put(consumer, schema);
+                if (Boolean.TRUE.equals(config.getSkipToLatest())) {
+                    consumer.seek(MessageId.latest);
+                }
+            }
+            if (consumers.isEmpty()) {
+                throw new IllegalArgumentException("The function has no input topics");
+            }
+        }
+
+        private void loop() throws Throwable {
+            Map<Consumer<?>, CompletableFuture<? extends Message<?>>> pending = new LinkedHashMap<>();
+            try {
+                while (!stopping && fatal == null) {
+                    for (Consumer<?> consumer : consumers.keySet()) {
+                        pending.computeIfAbsent(consumer, c -> c.receiveAsync());
+                    }
+                    try {
+                        CompletableFuture.anyOf(pending.values().toArray(new CompletableFuture<?>[0]))
+                                .get(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException e) {
+                        continue;
+                    } catch (ExecutionException e) {
+                        throw e.getCause();
+                    }
+                    for (Consumer<?> consumer : consumers.keySet()) {
+                        CompletableFuture<? extends Message<?>> received = pending.get(consumer);
+                        if (received != null && received.isDone()) {
+                            pending.remove(consumer);
+                            Message<?> message;
+                            try {
+                                message = received.join();
+                            } catch (CompletionException e) {
+                                throw e.getCause();
+                            }
+                            handle(consumer, message);
+                        }
+                    }
+                }
+            } finally {
+                pending.values().forEach(future -> future.cancel(false));
+            }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private void handle(Consumer<?> consumer, Message<?> message) throws Exception {
+            stats.received();
+            MessageRecord<?> record = new MessageRecord(message, consumer, consumers.get(consumer));
+            if (guarantees == ProcessingGuarantees.ATMOST_ONCE) {
+                consumer.acknowledgeAsync(message);
+            }
+            Object input;
+            try {
+                input = message.getValue();
+            } catch (RuntimeException e) {
+                // the input does not decode with the function's schema: Pulsar counts this against the instance
+                stats.systemException(e);
+                failRecord(record);
+                return;
+            }
+            context.setCurrentRecord(record);
+            long start = System.nanoTime();
+            stats.invoked(System.currentTimeMillis());
+            Object result;
+            try {
+                if (types.kind == FunctionTypes.Kind.PULSAR) {
+                    org.apache.pulsar.functions.api.Function pulsarFunction =
+                            (org.apache.pulsar.functions.api.Function) function;
+                    result = callUser(() -> pulsarFunction.process(input, context));
+                } else {
+                    java.util.function.Function javaFunction = (java.util.function.Function) function;
+                    result = callUser(() -> javaFunction.apply(input));
+                }
+            } catch (Exception e) {
+                userException(record, e);
+                return;
+            }
+            if (result instanceof CompletableFuture<?> future) {
+                asyncPermits.acquire();
+                future.whenComplete((value, error) -> {
+                    asyncPermits.release();
+                    if (error != null) {
+                        userException(record, error instanceof CompletionException && error.getCause() != null
+                                ? error.getCause() : error);
+                    } else {
+                        processed(start);
+                        emit(value, record);
+                    }
+                });
+            } else {
+                processed(start);
+                emit(result, record);
+            }
+        }
+
+        private void processed(long startNanos) {
+            stats.processed(System.nanoTime() - startNanos);
+            processedAny = true;
+        }
+
+        private void userException(Record<?> record, Throwable e) {
+            stats.userException(e);
+            LOG.debug("Function instance {} threw an exception", id, e);
+            failRecord(record);
+        }
+
+        private boolean autoAck() {
+            return guarantees == ProcessingGuarantees.ATLEAST_ONCE
+                    || guarantees == ProcessingGuarantees.EFFECTIVELY_ONCE;
+        }
+
+        private void ackRecord(Record<?> record) {
+            if (autoAck()) {
+                record.ack();
+            }
+        }
+
+        private void failRecord(Record<?> record) {
+            if (autoAck()) {
+                record.fail();
+            }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private void emit(Object value, MessageRecord<?> input) {
+            if (value == null) {
+                ackRecord(input);
+                return;
+            }
+            String topic = outputSchema == null ? null : config.getOutput();
+            Schema schema = outputSchema;
+            Object payload = value;
+            String key = input.getKey().orElse(null);
+            Long eventTime = input.getEventTime().orElse(null);
+            Map<String, String> properties = Boolean.FALSE.equals(config.getForwardSourceMessageProperty())
+                    ? Map.of() : input.getProperties();
+            if (value instanceof Record<?> output) {
+                topic = output.getDestinationTopic().orElse(config.getOutput());
+                schema = output.getSchema() != null ? output.getSchema() : outputSchema;
+                payload = output.getValue();
+                key = output.getKey().orElse(null);
+                eventTime = output.getEventTime().orElse(null);
+                properties = output.getProperties();
+            }
+            if (topic == null || topic.isBlank() || payload == null) {
+                ackRecord(input);
+                return;
+            }
+            if (schema == null) {
+                schema = FunctionTypes.defaultSchema(payload.getClass(), false);
+            }
+            try {
+                TypedMessageBuilder builder = context.producer(topic, schema).newMessage().value(payload);
+                if (key != null) {
+                    builder.key(key);
+                }
+                if (eventTime != null) {
+                    builder.eventTime(eventTime);
+                }
+                if (properties != null && !properties.isEmpty()) {
+                    builder.properties(properties);
+                }
+                builder.sendAsync().whenComplete((messageId, error) -> {
+                    if (error != null) {
+                        stats.systemException((Throwable) error);
+                        failRecord(input);
+                    } else {
+                        ackRecord(input);
+                    }
+                });
+            } catch (PulsarClientException | RuntimeException e) {
+                stats.systemException(e);
+                failRecord(input);
+            }
+        }
+
+        private void cleanUp() {
+            if (function instanceof org.apache.pulsar.functions.api.Function<?, ?> pulsarFunction && loader != null) {
+                try {
+                    callUser(() -> {
+                        pulsarFunction.close();
+                        return null;
+                    });
+                } catch (Exception e) {
+                    LOG.warn("Function instance {}: close() threw", id, e);
+                }
+            }
+            if (context != null) {
+                // flushing first lets the acks that wait on sends happen before the consumers go
+                context.closeProducers();
+            }
+            Collection<Consumer<?>> toClose = new ArrayList<>(consumers.keySet());
+            consumers.clear();
+            for (Consumer<?> consumer : toClose) {
+                try {
+                    consumer.close();
+                } catch (PulsarClientException e) {
+                    LOG.debug("Closing a consumer of {}", id, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.outrigger.runtime.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.api.metadata.FunctionKey;
+import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.runtime.FunctionRuntime;
+import dev.outrigger.api.scheduler.InstanceId;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thread runtime: every instance runs in this worker's JVM on a thread of its own, with the function's package in
+ * a class loader that sees only Pulsar's API and SLF4J of the worker.
+ */
+@Component(service = FunctionRuntime.class, immediate = true)
+public final class ThreadRuntime implements FunctionRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ThreadRuntime.class);
+
+    /** Pulsar's JSON style, as the functions bundle stores FunctionConfig. */
+    static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final PulsarClient client;
+    private final Map<InstanceId, FunctionInstance> instances = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService restarts = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "outrigger-runtime-restarts");
+        thread.setDaemon(true);
+        thread.setContextClassLoader(FunctionInstance.PULSAR_LOADER);
+        return thread;
+    });
+    private volatile boolean closed;
+
+    @Activate
+    public ThreadRuntime(@Reference PulsarClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public void start(FunctionMetadata metadata, int instanceId, Path packageFile) {
+        InstanceId id = new InstanceId(metadata.key(), instanceId);
+        FunctionInstance started;
+        synchronized (lock(id)) {
+            if (closed) {
+                throw new IllegalStateException("The thread runtime is stopped");
+            }
+            FunctionInstance existing = instances.get(id);
+            if (existing != null && existing.metadata.version() == metadata.version()
+                    && existing.stats.toStatus().getError().isEmpty()) {
+                return;
+            }
+            if (existing != null && existing.metadata.version() > metadata.version()) {
+                LOG.debug("Instance {} already runs version {}, newer than {}", id, existing.metadata.version(),
+                        metadata.version());
+                return;
+            }
+            FunctionConfig config = parse(metadata);
+            if (existing != null) {
+                instances.remove(id);
+                existing.stop();
+            }
+            started = new FunctionInstance(id, metadata, config, packageFile, client, restarts);
+            instances.put(id, started);
+            started.start();
+        }
+    }
+
+    private static FunctionConfig parse(FunctionMetadata metadata) {
+        FunctionConfig config;
+        try {
+            config = JSON.readValue(metadata.config(), FunctionConfig.class);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Invalid function config of " + metadata.key() + ": " + e.getMessage(), e);
+        }
+        FunctionKey key = metadata.key();
+        config.setTenant(key.tenant());
+        config.setNamespace(key.namespace());
+        config.setName(key.name());
+        return config;
+    }
+
+    @Override
+    public void stop(InstanceId instance) {
+        synchronized (lock(instance)) {
+            FunctionInstance existing = instances.remove(instance);
+            if (existing != null) {
+                existing.stop();
+                LOG.info("Function instance {} stopped", instance);
+            }
+        }
+    }
+
+    @Override
+    public void restart(InstanceId instance) {
+        synchronized (lock(instance)) {
+            FunctionInstance existing = instances.get(instance);
+            if (existing != null) {
+                existing.restart();
+            }
+        }
+    }
+
+    @Override
+    public Set<InstanceId> instances() {
+        return Set.copyOf(instances.keySet());
+    }
+
+    @Override
+    public Optional<Long> runningVersion(InstanceId instance) {
+        return Optional.ofNullable(instances.get(instance)).map(held -> held.metadata.version());
+    }
+
+    @Override
+    public Optional<FunctionInstanceStatusData> status(InstanceId instance) {
+        return Optional.ofNullable(instances.get(instance)).map(held -> held.stats.toStatus());
+    }
+
+    /** @return the averages of the values the instance passed to {@code Context.recordMetric}, by name */
+    Map<String, Double> userMetrics(InstanceId instance) {
+        FunctionInstance held = instances.get(instance);
+        return held == null ? Map.of() : held.stats.userMetricAverages();
+    }
+
+    @Deactivate
+    public void close() {
+        closed = true;
+        for (InstanceId id : Set.copyOf(instances.keySet())) {
+            stop(id);
+        }
+        restarts.shutdownNow();
+    }
+
+    /** One lock per instance, so a slow stop of one does not hold up the others. */
+    private final Map<InstanceId, Object> locks = new ConcurrentHashMap<>();
+
+    private Object lock(InstanceId id) {
+        return locks.computeIfAbsent(id, key -> new Object());
+    }
+}
