@@ -98,6 +98,13 @@ class FunctionsIT {
         assertEquals(1, status.getNumInstances());
         assertEquals(1, status.getInstances().size());
 
+        admin.functions().stopFunction("public", namespace, "excl");
+        admin.functions().startFunction("public", namespace, "excl", 0);
+        admin.functions().restartFunction("public", namespace, "excl");
+        PulsarAdminException outOfRange = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().stopFunction("public", namespace, "excl", 5));
+        assertEquals(400, outOfRange.getStatusCode());
+
         FunctionConfig change = exclamation("excl");
         change.setParallelism(2);
         admin.functions().updateFunction(change, null);

@@ -41,6 +41,27 @@ public interface FunctionService {
     FunctionStatus status(String tenant, String namespace, String name);
 
     /**
+     * Stops instances: recorded in the metadata, so they stay stopped across restarts and moves.
+     *
+     * @param instanceId one instance, or null for all
+     */
+    void stop(String tenant, String namespace, String name, Integer instanceId);
+
+    /**
+     * Starts instances stopped with {@link #stop}.
+     *
+     * @param instanceId one instance, or null for all
+     */
+    void start(String tenant, String namespace, String name, Integer instanceId);
+
+    /**
+     * Restarts running instances where they run.
+     *
+     * @param instanceId one instance, or null for all
+     */
+    void restart(String tenant, String namespace, String name, Integer instanceId);
+
+    /**
      * Copies the function's package, checked against its SHA-256, to {@code out}.
      *
      * @throws FunctionServiceException NOT_FOUND for a missing function, BAD_REQUEST for a corrupt or lost package

@@ -16,6 +16,7 @@ import dev.outrigger.api.metadata.ComponentType;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.FunctionMetadataStore;
+import dev.outrigger.api.metadata.InstanceState;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import dev.outrigger.api.packages.PackageException;
@@ -213,6 +214,78 @@ public final class Functions implements FunctionService {
         status.setNumRunning(running);
         status.setInstances(instances);
         return status;
+    }
+
+    @Override
+    public void stop(String tenant, String namespace, String name, Integer instanceId) {
+        setInstanceStates(tenant, namespace, name, instanceId, InstanceState.STOPPED);
+    }
+
+    @Override
+    public void start(String tenant, String namespace, String name, Integer instanceId) {
+        setInstanceStates(tenant, namespace, name, instanceId, InstanceState.RUNNING);
+    }
+
+    /** Pulsar keeps start/stop in the function's metadata, so every worker and every later assignment honours it. */
+    private void setInstanceStates(String tenant, String namespace, String name, Integer instanceId,
+            InstanceState state) {
+        FunctionMetadata existing = existing(tenant, namespace, name);
+        int parallelism = parallelism(existing);
+        Map<Integer, InstanceState> states = new java.util.HashMap<>(existing.instanceStates());
+        for (int id : instanceIds(parallelism, instanceId)) {
+            if (state == InstanceState.RUNNING) {
+                states.remove(id);
+            } else {
+                states.put(id, state);
+            }
+        }
+        if (states.equals(existing.instanceStates())) {
+            return;
+        }
+        try {
+            await(metadata.write(existing.withInstanceStates(states)));
+        } catch (StaleVersionException e) {
+            throw badRequest("Function " + name + " was changed by another request; try again");
+        }
+        LOG.info("Function {} instances {} set to {}", existing.key(),
+                instanceId == null ? "all" : instanceId, state);
+    }
+
+    @Override
+    public void restart(String tenant, String namespace, String name, Integer instanceId) {
+        FunctionMetadata existing = existing(tenant, namespace, name);
+        for (int id : instanceIds(parallelism(existing), instanceId)) {
+            InstanceId instance = new InstanceId(existing.key(), id);
+            AssignmentService currentAssignments = assignments;
+            ClusterService currentCluster = cluster;
+            String owner = currentAssignments == null ? null : currentAssignments.assignments().get(instance);
+            if (owner == null || currentCluster == null) {
+                continue;
+            }
+            if (owner.equals(currentCluster.self().workerId())) {
+                FunctionRuntime currentRuntime = runtime;
+                if (currentRuntime != null) {
+                    currentRuntime.restart(instance);
+                }
+            } else {
+                remoteStatus.restart(currentCluster, owner, instance);
+            }
+        }
+    }
+
+    private static int parallelism(FunctionMetadata record) {
+        Integer parallelism = fromJson(record.config()).getParallelism();
+        return parallelism == null ? 1 : parallelism;
+    }
+
+    private static int[] instanceIds(int parallelism, Integer instanceId) {
+        if (instanceId == null) {
+            return java.util.stream.IntStream.range(0, parallelism).toArray();
+        }
+        if (instanceId < 0 || instanceId >= parallelism) {
+            throw badRequest("Invalid InstanceId");
+        }
+        return new int[] {instanceId};
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.ClusterUnavailableException;
 import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.functions.FunctionServiceException;
 import dev.outrigger.api.scheduler.InstanceId;
 import java.io.IOException;
 import java.net.URI;
@@ -54,6 +55,31 @@ final class RemoteStatus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(workerId, "Interrupted");
+        }
+    }
+
+    /** Asks the owner to restart one of its instances. */
+    void restart(ClusterService cluster, String workerId, InstanceId instance) {
+        WorkerInfo owner = cluster.members().stream().filter(member -> member.workerId().equals(workerId))
+                .findFirst()
+                .orElseThrow(() -> new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE,
+                        "Worker " + workerId + " running " + instance + " is not in the cluster"));
+        URI uri = URI.create("http://" + owner.workerHostname() + ":" + owner.port() + "/admin/v3/functions/"
+                + instance.function().fullyQualifiedName() + "/" + instance.instanceId() + "/restart");
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE,
+                        "Worker " + workerId + " could not restart " + instance + ": " + response.body());
+            }
+        } catch (IOException e) {
+            throw new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE,
+                    "Cannot reach worker " + workerId + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE, "Interrupted", e);
         }
     }
 

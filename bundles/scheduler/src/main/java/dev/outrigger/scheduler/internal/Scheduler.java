@@ -155,7 +155,12 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
         try {
             thread.execute(() -> {
                 recomputeQueued.set(false);
-                schedule();
+                try {
+                    schedule();
+                } catch (RuntimeException e) {
+                    LOG.error("Scheduling the function instances failed; trying again at the next change or "
+                            + "membership check", e);
+                }
             });
         } catch (RejectedExecutionException e) {
             recomputeQueued.set(false);

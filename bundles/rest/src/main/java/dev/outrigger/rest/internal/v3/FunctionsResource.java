@@ -118,6 +118,48 @@ public final class FunctionsResource implements RestResource {
         return functions.instanceStatus(tenant, namespace, functionName, instanceId(instanceId));
     }
 
+    @POST
+    @Path("/{tenant}/{namespace}/{functionName}/stop")
+    public void stopFunction(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName) {
+        functions.stop(tenant, namespace, functionName, null);
+    }
+
+    @POST
+    @Path("/{tenant}/{namespace}/{functionName}/{instanceId}/stop")
+    public void stopFunctionInstance(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName, @PathParam("instanceId") String instanceId) {
+        functions.stop(tenant, namespace, functionName, instanceId(instanceId));
+    }
+
+    @POST
+    @Path("/{tenant}/{namespace}/{functionName}/start")
+    public void startFunction(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName) {
+        functions.start(tenant, namespace, functionName, null);
+    }
+
+    @POST
+    @Path("/{tenant}/{namespace}/{functionName}/{instanceId}/start")
+    public void startFunctionInstance(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName, @PathParam("instanceId") String instanceId) {
+        functions.start(tenant, namespace, functionName, instanceId(instanceId));
+    }
+
+    @POST
+    @Path("/{tenant}/{namespace}/{functionName}/restart")
+    public void restartFunction(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName) {
+        functions.restart(tenant, namespace, functionName, null);
+    }
+
+    @POST
+    @Path("/{tenant}/{namespace}/{functionName}/{instanceId}/restart")
+    public void restartFunctionInstance(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName, @PathParam("instanceId") String instanceId) {
+        functions.restart(tenant, namespace, functionName, instanceId(instanceId));
+    }
+
     @GET
     @Path("/{tenant}/{namespace}/{functionName}/download")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)

@@ -1,0 +1,391 @@
+package dev.outrigger.runtime.internal;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.outrigger.api.metadata.ComponentType;
+import dev.outrigger.api.metadata.FunctionKey;
+import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.scheduler.InstanceId;
+import dev.outrigger.devcluster.LocalPulsarCluster;
+import dev.outrigger.devcluster.SharedPulsarCluster;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.SubscriptionInitialPosition;
+import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
+import org.apache.pulsar.functions.api.examples.ExclamationFunction;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The thread runtime against the shared real Pulsar cluster, with Pulsar's example functions as user packages. */
+class ThreadRuntimeTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static LocalPulsarCluster pulsar;
+    private static PulsarClient client;
+    private static PulsarAdmin admin;
+    private static Path examplesJar;
+
+    @TempDir
+    Path temp;
+
+    private ThreadRuntime runtime;
+    private String prefix;
+
+    @BeforeAll
+    static void connect() throws Exception {
+        pulsar = SharedPulsarCluster.get();
+        client = PulsarClient.builder().serviceUrl(pulsar.brokerServiceUrl()).build();
+        admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.webServiceUrl()).build();
+        examplesJar = Path.of(ExclamationFunction.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
+    @AfterAll
+    static void disconnect() throws Exception {
+        client.close();
+        admin.close();
+    }
+
+    @BeforeEach
+    void newRuntime() {
+        runtime = new ThreadRuntime(client);
+        prefix = "persistent://public/default/rt-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    }
+
+    @AfterEach
+    void closeRuntime() {
+        runtime.close();
+    }
+
+    private static FunctionMetadata metadata(String name, long version, String className, String input, String output,
+            Map<String, Object> extra) {
+        ObjectNode config = ThreadRuntime.JSON.createObjectNode();
+        config.put("tenant", "public").put("namespace", "default").put("name", name).put("className", className)
+                .put("runtime", "JAVA").put("parallelism", 1);
+        config.putArray("inputs").add(input);
+        if (output != null) {
+            config.put("output", output);
+        }
+        extra.forEach((key, value) -> config.set(key, ThreadRuntime.JSON.valueToTree(value)));
+        return new FunctionMetadata(new FunctionKey("public", "default", name), ComponentType.FUNCTION, version,
+                1_700_000_000_000L, config.toString(), null, Map.of());
+    }
+
+    private FunctionInstanceStatusData status(InstanceId id) {
+        return runtime.status(id).orElseThrow();
+    }
+
+    private void awaitRunning(InstanceId id) {
+        await().atMost(WAIT).until(() -> status(id).isRunning());
+    }
+
+    private Consumer<String> outputConsumer(String topic) throws Exception {
+        return client.newConsumer(Schema.STRING).topic(topic).subscriptionName("test")
+                .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+    }
+
+    private Producer<String> producer(String topic) throws Exception {
+        return client.newProducer(Schema.STRING).topic(topic).create();
+    }
+
+    private static Set<String> receive(Consumer<String> consumer, int count) throws Exception {
+        Set<String> values = new HashSet<>();
+        for (int i = 0; i < count; i++) {
+            Message<String> message = consumer.receive(30, TimeUnit.SECONDS);
+            if (message == null) {
+                break;
+            }
+            values.add(message.getValue());
+            consumer.acknowledge(message);
+        }
+        return values;
+    }
+
+    @Test
+    void exclamationFunctionProcessesEveryMessageAndCountsThem() throws Exception {
+        String name = "excl-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "in";
+        String output = prefix + "out";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        try (Consumer<String> results = outputConsumer(output); Producer<String> producer = producer(input)) {
+            runtime.start(metadata(name, 0, ExclamationFunction.class.getName(), input, output, Map.of()), 0,
+                    examplesJar);
+            assertEquals(Set.of(id), runtime.instances());
+            assertEquals(java.util.Optional.of(0L), runtime.runningVersion(id));
+            awaitRunning(id);
+            Set<String> expected = new HashSet<>();
+            for (int i = 0; i < 100; i++) {
+                producer.sendAsync("m" + i);
+                expected.add("m" + i + "!");
+            }
+            producer.flush();
+            assertEquals(expected, receive(results, 100));
+        }
+        await().atMost(WAIT).until(() -> status(id).getNumSuccessfullyProcessed() == 100);
+        FunctionInstanceStatusData status = status(id);
+        assertTrue(status.isRunning());
+        assertEquals("", status.getError());
+        assertEquals(100, status.getNumReceived());
+        assertEquals(0, status.getNumUserExceptions());
+        assertEquals(0, status.getNumSystemExceptions());
+        assertEquals(List.of(), status.getLatestUserExceptions());
+        assertEquals(List.of(), status.getLatestSystemExceptions());
+        assertEquals(0, status.getNumRestarts());
+        assertTrue(status.getAverageLatency() >= 0);
+        assertTrue(status.getLastInvocationTime() > 0);
+        assertNull(status.getWorkerId());
+        // every input was acknowledged once its result was sent (at-least-once)
+        String subscription = "public/default/" + name;
+        await().atMost(WAIT).until(() ->
+                admin.topics().getStats(input).getSubscriptions().get(subscription).getMsgBacklog() == 0);
+    }
+
+    @Test
+    void javaUtilFunctionRuns() throws Exception {
+        String name = "native-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "in";
+        String output = prefix + "out";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        try (Consumer<String> results = outputConsumer(output); Producer<String> producer = producer(input)) {
+            runtime.start(metadata(name, 0, "org.apache.pulsar.functions.api.examples.JavaNativeExclamationFunction",
+                    input, output, Map.of()), 0, examplesJar);
+            awaitRunning(id);
+            for (int i = 0; i < 10; i++) {
+                producer.send("n" + i);
+            }
+            Set<String> received = receive(results, 10);
+            assertEquals(10, received.size());
+            assertTrue(received.contains("n3!"), received.toString());
+        }
+        await().atMost(WAIT).until(() -> status(id).getNumSuccessfullyProcessed() == 10);
+    }
+
+    @Test
+    void userExceptionsAreCountedAndTheInstanceKeepsRunning() throws Exception {
+        String name = "uex-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "in";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        runtime.start(metadata(name, 0, "org.apache.pulsar.functions.api.examples.UserExceptionFunction",
+                input, null, Map.of()), 0, examplesJar);
+        awaitRunning(id);
+        try (Producer<String> producer = producer(input)) {
+            for (int i = 0; i < 3; i++) {
+                producer.send("u" + i);
+            }
+        }
+        await().atMost(WAIT).until(() -> status(id).getNumUserExceptions() == 3);
+        FunctionInstanceStatusData status = status(id);
+        assertEquals(3, status.getNumReceived());
+        assertEquals(0, status.getNumSuccessfullyProcessed());
+        assertEquals(3, status.getLatestUserExceptions().size());
+        assertEquals("This wont work", status.getLatestUserExceptions().get(0).getExceptionString());
+        assertTrue(status.getLatestUserExceptions().get(0).getTimestampMs() > 0);
+        assertTrue(status.isRunning());
+        assertEquals(0, status.getNumSystemExceptions());
+    }
+
+    @Test
+    void stoppedInstanceProcessesNothingMore() throws Exception {
+        String name = "stop-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "in";
+        String output = prefix + "out";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        try (Consumer<String> results = outputConsumer(output); Producer<String> producer = producer(input)) {
+            runtime.start(metadata(name, 0, ExclamationFunction.class.getName(), input, output, Map.of()), 0,
+                    examplesJar);
+            awaitRunning(id);
+            producer.send("before");
+            assertEquals(Set.of("before!"), receive(results, 1));
+
+            runtime.stop(id);
+            assertTrue(runtime.instances().isEmpty());
+            assertTrue(runtime.status(id).isEmpty());
+            String subscription = "public/default/" + name;
+            // the function's consumer is gone from its subscription
+            await().atMost(WAIT).until(() ->
+                    admin.topics().getStats(input).getSubscriptions().get(subscription).getConsumers().isEmpty());
+            for (int i = 0; i < 5; i++) {
+                producer.send("after" + i);
+            }
+            await().atMost(WAIT).until(() ->
+                    admin.topics().getStats(input).getSubscriptions().get(subscription).getMsgBacklog() == 5);
+            assertNull(results.receive(1, TimeUnit.SECONDS));
+        }
+        runtime.stop(id); // unknown instances are ignored
+    }
+
+    @Test
+    void missingClassLeavesTheInstanceHeldWithTheError() {
+        String name = "missing-" + UUID.randomUUID().toString().substring(0, 8);
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> runtime.start(
+                metadata(name, 0, "com.example.DoesNotExist", prefix + "in", null, Map.of()), 0, examplesJar));
+        assertTrue(e.getMessage().contains("com.example.DoesNotExist"), e.getMessage());
+        assertEquals(Set.of(id), runtime.instances());
+        FunctionInstanceStatusData status = status(id);
+        assertFalse(status.isRunning());
+        assertEquals(e.getMessage(), status.getError());
+        assertEquals(1, status.getNumSystemExceptions());
+    }
+
+    @Test
+    void classThatIsNoFunctionIsRejected() throws Exception {
+        String name = "nofn-" + UUID.randomUUID().toString().substring(0, 8);
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        Path jar = compile("NotAFunction", "public class NotAFunction { }");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> runtime.start(
+                metadata(name, 0, "fn.NotAFunction", prefix + "in", null, Map.of()), 0, jar));
+        assertTrue(e.getMessage().contains("does not implement"), e.getMessage());
+        assertFalse(status(id).isRunning());
+    }
+
+    @Test
+    void failingInstanceIsRestartedWithBackoff() throws Exception {
+        String name = "init-" + UUID.randomUUID().toString().substring(0, 8);
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        Path jar = compile("FailsToInitialize", """
+                public class FailsToInitialize implements org.apache.pulsar.functions.api.Function<String, String> {
+                    @Override
+                    public void initialize(org.apache.pulsar.functions.api.Context context) {
+                        throw new IllegalStateException("cannot initialize");
+                    }
+                    @Override
+                    public String process(String input, org.apache.pulsar.functions.api.Context context) {
+                        return input;
+                    }
+                }
+                """);
+        runtime.start(metadata(name, 0, "fn.FailsToInitialize", prefix + "in", null, Map.of()), 0, jar);
+        await().atMost(WAIT).until(() -> status(id).getNumRestarts() >= 1 && status(id).getNumSystemExceptions() >= 2);
+        FunctionInstanceStatusData status = status(id);
+        assertFalse(status.isRunning());
+        assertEquals("cannot initialize", status.getError());
+        assertEquals("cannot initialize", status.getLatestSystemExceptions().get(0).getExceptionString());
+    }
+
+    @Test
+    void contextAndExplicitRestartAndNewVersion() throws Exception {
+        String name = "ctx-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "in";
+        String output = prefix + "out";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        Path jar = compile("ContextEcho", """
+                import org.apache.pulsar.functions.api.Context;
+                public class ContextEcho implements org.apache.pulsar.functions.api.Function<String, String> {
+                    @Override
+                    public String process(String input, Context context) throws Exception {
+                        context.recordMetric("calls", 1);
+                        context.getLogger().info("processing {}", input);
+                        String state;
+                        try {
+                            context.incrCounter("x", 1);
+                            state = "state";
+                        } catch (UnsupportedOperationException e) {
+                            state = "nostate";
+                        }
+                        String side = context.getOutputTopic() + "-side";
+                        context.publish(side, "side:" + input);
+                        context.getCurrentRecord().getTopicName().orElseThrow();
+                        return String.join("|", context.getTenant(), context.getNamespace(), context.getFunctionName(),
+                                String.valueOf(context.getInstanceId()), context.getFunctionVersion(),
+                                String.valueOf(context.getUserConfigValueOrDefault("greeting", "none")),
+                                String.valueOf(context.getSecret("missing")), state, input,
+                                Thread.currentThread().getContextClassLoader() == getClass().getClassLoader()
+                                        ? "tccl" : "other",
+                                String.valueOf(canSee("com.fasterxml.jackson.databind.ObjectMapper")),
+                                String.valueOf(canSee("dev.outrigger.api.runtime.FunctionRuntime")));
+                    }
+                    private boolean canSee(String className) {
+                        try {
+                            Class.forName(className, false, getClass().getClassLoader());
+                            return true;
+                        } catch (ClassNotFoundException e) {
+                            return false;
+                        }
+                    }
+                }
+                """);
+        try (Consumer<String> results = outputConsumer(output); Consumer<String> side = outputConsumer(output + "-side");
+                Producer<String> producer = producer(input)) {
+            runtime.start(metadata(name, 0, "fn.ContextEcho", input, output,
+                    Map.of("userConfig", Map.of("greeting", "hi"))), 0, jar);
+            awaitRunning(id);
+            // the same version again changes nothing
+            runtime.start(metadata(name, 0, "fn.ContextEcho", input, output, Map.of()), 0, jar);
+            producer.send("a");
+            assertEquals(Set.of("public|default|" + name + "|0|0|hi|null|nostate|a|tccl|false|false"),
+                    receive(results, 1));
+            assertEquals(Set.of("side:a"), receive(side, 1));
+            assertEquals(Map.of("calls", 1.0), runtime.userMetrics(id));
+
+            runtime.restart(id);
+            assertEquals(1, status(id).getNumRestarts());
+            awaitRunning(id);
+            producer.send("b");
+            assertEquals(Set.of("public|default|" + name + "|0|0|hi|null|nostate|b|tccl|false|false"),
+                    receive(results, 1));
+
+            runtime.start(metadata(name, 1, "fn.ContextEcho", input, output,
+                    Map.of("userConfig", Map.of("greeting", "hello"))), 0, jar);
+            assertEquals(java.util.Optional.of(1L), runtime.runningVersion(id));
+            awaitRunning(id);
+            producer.send("c");
+            assertEquals(Set.of("public|default|" + name + "|0|1|hello|null|nostate|c|tccl|false|false"),
+                    receive(results, 1));
+        }
+    }
+
+    /** Compiles one class of package {@code fn} against the test class path and puts it into a jar. */
+    private Path compile(String simpleName, String body) throws IOException {
+        Path sources = Files.createDirectories(temp.resolve("src-" + simpleName + "/fn"));
+        Path classes = Files.createDirectories(temp.resolve("classes-" + simpleName));
+        Path source = sources.resolve(simpleName + ".java");
+        Files.writeString(source, "package fn;\n" + body);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        int result = compiler.run(null, null, null, "-classpath", System.getProperty("java.class.path"),
+                "-d", classes.toString(), source.toString());
+        assertEquals(0, result, "compilation of " + simpleName);
+        Path jar = temp.resolve(simpleName + ".jar");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file);
+                Stream<Path> files = Files.walk(classes)) {
+            for (Path path : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new JarEntry(classes.relativize(path).toString().replace('\\', '/')));
+                out.write(Files.readAllBytes(path));
+                out.closeEntry();
+            }
+        }
+        return jar;
+    }
+
+
+}
