@@ -35,6 +35,8 @@ import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -60,7 +62,7 @@ import org.slf4j.LoggerFactory;
         configurationPid = ConfigurationPids.CLUSTER,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true,
-        service = {LeadershipListener.class, MetadataListener.class})
+        service = {})
 public final class Scheduler implements LeadershipListener, MetadataListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
@@ -85,8 +87,12 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
     private Map<InstanceId, String> current = Map.of();
     private int writtenSinceCompaction;
 
+    /** Registered by hand once active: as DS services, the metadata store binding them would be a circular activation. */
+    private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
+
     @Activate
     public Scheduler(
+            BundleContext context,
             AssignmentConfiguration config,
             @Reference PulsarClient client,
             @Reference PulsarAdmin admin,
@@ -95,6 +101,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
         this(AssignmentSettings.of(
                         AssignmentSettings.topic(config.pulsarFunctionsNamespace(), config.functionAssignmentTopicName())),
                 client, cluster, metadata, topic -> compact(admin, topic));
+        registrations.add(context.registerService(LeadershipListener.class, this, null));
+        registrations.add(context.registerService(MetadataListener.class, this, null));
     }
 
     /** @param compactor triggers compaction of the topic it is given */
@@ -118,6 +126,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
 
     @Deactivate
     void close() {
+        registrations.forEach(ServiceRegistration::unregister);
+        registrations.clear();
         closed = true;
         lostLeadership();
         thread.shutdownNow();

@@ -14,7 +14,7 @@ final class FakeCluster implements ClusterService {
 
     FakeCluster(String workerId, String... others) {
         this.self = worker(workerId);
-        members(others);
+        memberIds(others);
     }
 
     static WorkerInfo worker(String workerId) {
@@ -22,7 +22,7 @@ final class FakeCluster implements ClusterService {
     }
 
     /** @param others the members besides this worker */
-    FakeCluster members(String... others) {
+    FakeCluster memberIds(String... others) {
         List<WorkerInfo> all = new java.util.ArrayList<>();
         all.add(self);
         for (String other : others) {

@@ -134,11 +134,11 @@ class SchedulerTest {
         scheduler.becameLeader();
         await().atMost(WAIT).until(() -> count(tailer.assignments(), "w2") == 1);
 
-        cluster.members(/* w2 left */);
+        cluster.memberIds(/* w2 left */);
         await().atMost(WAIT).until(() -> count(tailer.assignments(), "w1") == 3);
         assertEquals(3, tailer.assignments().size());
 
-        cluster.members("w2", "w3");
+        cluster.memberIds("w2", "w3");
         FunctionMetadata f1 = function("public/default/f", 1, 5);
         metadata.put(f1);
         await().atMost(WAIT).until(() -> tailer.assignments().size() == 5);

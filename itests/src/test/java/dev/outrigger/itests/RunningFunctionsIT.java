@@ -1,0 +1,172 @@
+package dev.outrigger.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.devcluster.LocalPulsarCluster;
+import dev.outrigger.devcluster.SharedPulsarCluster;
+import dev.outrigger.devcluster.WorkerConfig;
+import dev.outrigger.devcluster.WorkerProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.Consumer;
+import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Functions from Pulsar's own examples jar, registered through PulsarAdmin, scheduled by the leader and run by the
+ * worker: messages in, messages out; stopped and started; and a worker killed with SIGKILL mid-stream loses nothing
+ * under ATLEAST_ONCE once it is back.
+ */
+class RunningFunctionsIT {
+
+    private static final String EXCLAMATION = "org.apache.pulsar.functions.api.examples.ExclamationFunction";
+
+    private static LocalPulsarCluster pulsar;
+    private static PulsarClient client;
+    private static PulsarAdmin broker;
+    private static String namespace;
+    private static Path examplesJar;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        pulsar = SharedPulsarCluster.get();
+        client = PulsarClient.builder().serviceUrl(pulsar.brokerServiceUrl()).build();
+        broker = PulsarAdmin.builder().serviceHttpUrl(pulsar.webServiceUrl()).build();
+        namespace = "public/run-" + UUID.randomUUID().toString().substring(0, 8);
+        broker.namespaces().createNamespace(namespace);
+        examplesJar = TestClasspath.jar("/org/apache/pulsar/pulsar-functions-api-examples/");
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static FunctionConfig exclamation(String name) {
+        FunctionConfig function = new FunctionConfig();
+        function.setTenant("public");
+        function.setNamespace(namespace.substring("public/".length()));
+        function.setName(name);
+        function.setClassName(EXCLAMATION);
+        function.setInputs(List.of("persistent://" + namespace + "/" + name + "-in"));
+        function.setOutput("persistent://" + namespace + "/" + name + "-out");
+        function.setRuntime(FunctionConfig.Runtime.JAVA);
+        function.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE);
+        return function;
+    }
+
+    private static void awaitRunning(PulsarAdmin admin, FunctionConfig function, int running) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .until(() -> admin.functions().getFunctionStatus(function.getTenant(), function.getNamespace(),
+                        function.getName()).getNumRunning() == running);
+    }
+
+    @Test
+    void exclamationRunsStopsAndStarts() throws Exception {
+        WorkerConfig config = WorkerConfig.forCluster(pulsar, "runner-1", namespace + "-w");
+        try (WorkerProcess worker = Workers.start("runner-1", config);
+                PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(config.adminUrl()).build()) {
+            Workers.awaitReady(worker, config);
+            FunctionConfig function = exclamation("excl");
+            try (Consumer<String> output = client.newConsumer(Schema.STRING).topic(function.getOutput())
+                    .subscriptionName("test").subscribe();
+                    Producer<String> input = client.newProducer(Schema.STRING)
+                            .topic(function.getInputs().iterator().next()).create()) {
+                admin.functions().createFunction(function, examplesJar.toString());
+                awaitRunning(admin, function, 1);
+                for (int i = 0; i < 100; i++) {
+                    input.send("m-" + i);
+                }
+                Set<String> received = new HashSet<>();
+                while (received.size() < 100) {
+                    Message<String> message = output.receive(30, TimeUnit.SECONDS);
+                    assertTrue(message != null, () -> "Only " + received.size() + " of 100 arrived:\n" + worker.log());
+                    received.add(message.getValue());
+                    output.acknowledge(message);
+                }
+                for (int i = 0; i < 100; i++) {
+                    assertTrue(received.contains("m-" + i + "!"), "missing m-" + i + "!");
+                }
+                var status = admin.functions().getFunctionStatus("public", function.getNamespace(), "excl");
+                assertEquals("runner-1", status.getInstances().get(0).getStatus().getWorkerId());
+                assertTrue(status.getInstances().get(0).getStatus().getNumSuccessfullyProcessed() >= 100,
+                        status::toString);
+
+                admin.functions().stopFunction("public", function.getNamespace(), "excl");
+                awaitRunning(admin, function, 0);
+                admin.functions().startFunction("public", function.getNamespace(), "excl");
+                awaitRunning(admin, function, 1);
+            }
+        }
+    }
+
+    @Test
+    void aKilledWorkerResumesWithoutLosingMessages() throws Exception {
+        WorkerConfig config = WorkerConfig.forCluster(pulsar, "survivor", namespace + "-k");
+        Path dir = Workers.workDir("survivor");
+        Path yaml = config.write(dir.resolve("functions_worker.yml"));
+        FunctionConfig function = exclamation("durable");
+        int total = 600;
+        try (Consumer<String> output = client.newConsumer(Schema.STRING).topic(function.getOutput())
+                .subscriptionName("test").subscribe();
+                Producer<String> input = client.newProducer(Schema.STRING)
+                        .topic(function.getInputs().iterator().next()).create()) {
+            WorkerProcess first = Workers.start(dir, yaml, dir.resolve("data"));
+            try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(config.adminUrl()).build()) {
+                Workers.awaitReady(first, config);
+                admin.functions().createFunction(function, examplesJar.toString());
+                awaitRunning(admin, function, 1);
+                for (int i = 0; i < total / 2; i++) {
+                    input.sendAsync("k-" + i);
+                }
+                input.flush();
+                // No goodbye: the process and its sockets vanish at once.
+                ProcessHandle.of(first.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                first.waitForExit(Duration.ofSeconds(30));
+                for (int i = total / 2; i < total; i++) {
+                    input.sendAsync("k-" + i);
+                }
+                input.flush();
+            } finally {
+                first.close();
+            }
+            try (WorkerProcess second = Workers.start(dir, yaml, dir.resolve("data"));
+                    PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(config.adminUrl()).build()) {
+                Workers.awaitReady(second, config);
+                awaitRunning(admin, function, 1);
+                Set<String> received = new HashSet<>();
+                while (received.size() < total) {
+                    Message<String> message = output.receive(60, TimeUnit.SECONDS);
+                    assertTrue(message != null, () -> "Only " + received.size() + " of " + total
+                            + " arrived after the restart:\n" + second.log());
+                    received.add(message.getValue());
+                    output.acknowledge(message);
+                }
+                for (int i = 0; i < total; i++) {
+                    assertTrue(received.contains("k-" + i + "!"), "missing k-" + i + "!");
+                }
+                assertEquals(function.getClassName(),
+                        admin.functions().getFunction("public", function.getNamespace(), "durable").getClassName());
+            }
+        }
+    }
+}
