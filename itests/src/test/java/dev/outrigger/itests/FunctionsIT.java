@@ -140,12 +140,43 @@ class FunctionsIT {
                 () -> admin.functions().createFunction(noParallelism, examplesJar.toString()));
         assertEquals(400, zero.getStatusCode());
 
+        FunctionConfig missingClass = exclamation("ghost");
+        missingClass.setClassName("org.example.NoSuchFunction");
+        PulsarAdminException notInJar = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(missingClass, examplesJar.toString()));
+        assertEquals(400, notInJar.getStatusCode());
+        assertTrue(notInJar.getMessage().contains("Function class org.example.NoSuchFunction must be in class path"),
+                notInJar.getMessage());
+
+        FunctionConfig notAFunction = exclamation("pojo");
+        notAFunction.setClassName("org.apache.pulsar.functions.api.examples.pojo.Tick");
+        PulsarAdminException wrongType = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(notAFunction, examplesJar.toString()));
+        assertEquals(400, wrongType.getStatusCode());
+        assertTrue(wrongType.getMessage().contains("does not implement the correct interface"), wrongType.getMessage());
+
+        Path notAJar = Workers.workDir("functions-refusals").resolve("not-a-jar.jar");
+        java.nio.file.Files.createDirectories(notAJar.getParent());
+        java.nio.file.Files.writeString(notAJar, "this is not a zip file");
+        PulsarAdminException garbage = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(exclamation("garbage"), notAJar.toString()));
+        assertEquals(400, garbage.getStatusCode());
+        assertFalse(admin.functions().getFunctions("public", namespace).contains("garbage"));
+
         FunctionConfig noTenant = exclamation("orphan");
         noTenant.setTenant("no-such-tenant-" + UUID.randomUUID().toString().substring(0, 6));
         PulsarAdminException tenant = assertThrows(PulsarAdminException.class,
                 () -> admin.functions().createFunction(noTenant, examplesJar.toString()));
         assertEquals(400, tenant.getStatusCode());
         assertTrue(tenant.getMessage().contains("does not exist"), tenant.getMessage());
+    }
+
+    @Test
+    void stateAnswers503WithoutStateStorage() {
+        PulsarAdminException state = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().getFunctionState("public", namespace, "any", "key"));
+        assertEquals(503, state.getStatusCode());
+        assertTrue(state.getMessage().contains("State storage client is not done initializing"), state.getMessage());
     }
 
     @Test

@@ -22,6 +22,14 @@ public interface FunctionRuntime {
      */
     void start(FunctionMetadata metadata, int instanceId, Path packageFile);
 
+    /**
+     * Checks, as Pulsar's worker does at register, that the package holds the class and that it is a function.
+     *
+     * @throws IllegalArgumentException with Pulsar's message ("Function class %s must be in class path", "Function
+     *     class %s does not implement the correct interface")
+     */
+    void checkFunctionClass(Path packageFile, String className);
+
     /** Stops an instance; unknown instances are ignored. */
     void stop(InstanceId instance);
 

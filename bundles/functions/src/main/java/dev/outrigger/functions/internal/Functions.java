@@ -25,6 +25,7 @@ import dev.outrigger.api.runtime.FunctionRuntime;
 import dev.outrigger.api.scheduler.AssignmentService;
 import dev.outrigger.api.scheduler.InstanceId;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +110,7 @@ public final class Functions implements FunctionService {
         if (metadata.get(key).isPresent()) {
             throw badRequest("Function " + name + " already exists");
         }
-        PackageRef stored = storePackage(key, upload, packageUrl);
+        PackageRef stored = storePackage(key, config.getClassName(), upload, packageUrl);
         try {
             await(metadata.write(new FunctionMetadata(key, ComponentType.FUNCTION, 0, System.currentTimeMillis(),
                     toJson(config), stored, Map.of())));
@@ -141,7 +142,8 @@ public final class Functions implements FunctionService {
         if (!newPackage && FunctionConfigs.sameConfig(current, updated)) {
             throw badRequest("Update contains no change");
         }
-        PackageRef stored = newPackage ? storePackage(key, upload, packageUrl) : existing.packageRef();
+        PackageRef stored = newPackage ? storePackage(key, updated.getClassName(), upload, packageUrl)
+                : existing.packageRef();
         try {
             await(metadata.write(existing.update(toJson(updated), stored)));
         } catch (RuntimeException e) {
@@ -401,17 +403,60 @@ public final class Functions implements FunctionService {
         }
     }
 
-    private PackageRef storePackage(FunctionKey key, PackageUpload upload, String packageUrl) {
+    /**
+     * Keeps the package after checking, like Pulsar's worker, that it holds the function class (when a runtime is
+     * here to load it). The upload is spooled to a file first: it is read twice.
+     */
+    private PackageRef storePackage(FunctionKey key, String className, PackageUpload upload, String packageUrl) {
+        Path spool = null;
         try {
+            spool = Files.createTempDirectory("outrigger-package-").resolve("package");
             if (upload != null) {
-                return packages.forUploads().store(key, upload.fileName(), upload.data());
+                Files.copy(upload.data(), spool);
+                checkFunctionClass(spool, className);
+                try (InputStream in = Files.newInputStream(spool)) {
+                    return packages.forUploads().store(key, upload.fileName(), in);
+                }
             }
-            return packages.reference(packageUrl);
+            PackageRef ref = packages.reference(packageUrl);
+            if (runtime != null) {
+                packages.forLocation(ref).fetch(ref, spool);
+                checkFunctionClass(spool, className);
+            }
+            return ref;
         } catch (PackageException e) {
             throw switch (e.reason()) {
                 case INVALID, NOT_FOUND, CORRUPT -> badRequest(e.getMessage());
                 case UNAVAILABLE -> new FunctionServiceException(Kind.UNAVAILABLE, e.getMessage(), e);
             };
+        } catch (IOException e) {
+            throw new FunctionServiceException(Kind.INTERNAL, "Cannot spool the package of " + key + ": " + e, e);
+        } finally {
+            deleteQuietly(spool);
+        }
+    }
+
+    private void checkFunctionClass(Path packageFile, String className) {
+        FunctionRuntime currentRuntime = runtime;
+        if (currentRuntime == null || className == null) {
+            return;
+        }
+        try {
+            currentRuntime.checkFunctionClass(packageFile, className);
+        } catch (IllegalArgumentException e) {
+            throw badRequest(e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path spool) {
+        if (spool == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(spool);
+            Files.deleteIfExists(spool.getParent());
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}: {}", spool, e.toString());
         }
     }
 

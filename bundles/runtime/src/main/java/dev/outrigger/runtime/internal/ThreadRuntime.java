@@ -53,6 +53,27 @@ public final class ThreadRuntime implements FunctionRuntime {
     }
 
     @Override
+    public void checkFunctionClass(Path packageFile, String className) {
+        try (FunctionClassLoader loader = FunctionClassLoader.of(packageFile)) {
+            Class<?> type;
+            try {
+                // Not initialised: a check must not run the user's static code.
+                type = Class.forName(className, false, loader);
+            } catch (ClassNotFoundException | LinkageError e) {
+                throw new IllegalArgumentException(String.format("Function class %s must be in class path", className));
+            }
+            if (!org.apache.pulsar.functions.api.Function.class.isAssignableFrom(type)
+                    && !java.util.function.Function.class.isAssignableFrom(type)
+                    && !org.apache.pulsar.functions.api.WindowFunction.class.isAssignableFrom(type)) {
+                throw new IllegalArgumentException(
+                        String.format("Function class %s does not implement the correct interface", className));
+            }
+        } catch (java.io.IOException e) {
+            LOG.debug("Closing the class loader of {} failed: {}", packageFile, e.toString());
+        }
+    }
+
+    @Override
     public void start(FunctionMetadata metadata, int instanceId, Path packageFile) {
         InstanceId id = new InstanceId(metadata.key(), instanceId);
         FunctionInstance started;

@@ -172,6 +172,24 @@ public final class FunctionsResource implements RestResource {
         return out -> functions.downloadPackage(tenant, namespace, functionName, out);
     }
 
+    /** No state storage yet: Pulsar's worker answers exactly this when its state store is not there. */
+    static final String NO_STATE_STORAGE =
+            "State storage client is not done initializing. Please try again in a little while.";
+
+    @GET
+    @Path("/{tenant}/{namespace}/{functionName}/state/{key}")
+    public void getFunctionState(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName, @PathParam("key") String key) {
+        throw new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE, NO_STATE_STORAGE);
+    }
+
+    @POST
+    @Path("/{tenant}/{namespace}/{functionName}/state/{key}")
+    public void putFunctionState(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName, @PathParam("key") String key) {
+        throw new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE, NO_STATE_STORAGE);
+    }
+
     static int instanceId(String value) {
         try {
             return Integer.parseInt(value);
