@@ -111,6 +111,15 @@ class RunningFunctionsIT {
                 assertTrue(status.getInstances().get(0).getStatus().getNumSuccessfullyProcessed() >= 100,
                         status::toString);
 
+                assertEquals("hello!", admin.functions().triggerFunction("public", function.getNamespace(), "excl",
+                        null, "hello", null));
+                dev.outrigger.devcluster.PulsarAdminCli.Result trigger = dev.outrigger.devcluster.PulsarAdminCli.run(
+                        Workers.workDir("trigger-cli"), config.adminUrl(), "functions", "trigger",
+                        "--tenant", "public", "--namespace", function.getNamespace(), "--name", "excl",
+                        "--trigger-value", "from the CLI");
+                assertEquals(0, trigger.exitCode(), trigger.stderr());
+                assertEquals("from the CLI!", trigger.stdout().trim());
+
                 admin.functions().stopFunction("public", function.getNamespace(), "excl");
                 awaitRunning(admin, function, 0);
                 admin.functions().startFunction("public", function.getNamespace(), "excl");

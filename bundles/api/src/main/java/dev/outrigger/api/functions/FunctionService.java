@@ -1,5 +1,6 @@
 package dev.outrigger.api.functions;
 
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import org.apache.pulsar.common.functions.FunctionConfig;
@@ -39,6 +40,17 @@ public interface FunctionService {
     List<String> list(String tenant, String namespace);
 
     FunctionStatus status(String tenant, String namespace, String name);
+
+    /**
+     * Pulsar's trigger: sends a value to an input topic of the function and waits up to 30 s for the output the
+     * function produced from that very message.
+     *
+     * @param value the value as text, or null when {@code data} is given
+     * @param data the value as bytes, or null
+     * @param topic the input topic to send to, or null when the function has one input
+     * @return the output as text, or null for a function without output topic
+     */
+    String trigger(String tenant, String namespace, String name, String value, InputStream data, String topic);
 
     /**
      * Stops instances: recorded in the metadata, so they stay stopped across restarts and moves.

@@ -10,6 +10,8 @@ public class FunctionServiceException extends RuntimeException {
         BAD_REQUEST(400),
         /** 404: no such function or instance */
         NOT_FOUND(404),
+        /** 408: an answer did not come in time (trigger) */
+        TIMEOUT(408),
         /** 503: not ready, leader away, storage unavailable */
         UNAVAILABLE(503),
         /** 500: ours */

@@ -38,6 +38,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.policies.data.FunctionStatus;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus;
@@ -70,6 +71,7 @@ public final class Functions implements FunctionService {
 
     private final FunctionMetadataStore metadata;
     private final PulsarAdmin brokerAdmin;
+    private final PulsarClient client;
     private final PackageStores packages;
     private final RemoteStatus remoteStatus = new RemoteStatus(JSON);
 
@@ -88,9 +90,10 @@ public final class Functions implements FunctionService {
 
     @Activate
     public Functions(@Reference FunctionMetadataStore metadata, @Reference PulsarAdmin brokerAdmin,
-            @Reference PackageStores packages) {
+            @Reference PulsarClient client, @Reference PackageStores packages) {
         this.metadata = metadata;
         this.brokerAdmin = brokerAdmin;
+        this.client = client;
         this.packages = packages;
     }
 
@@ -216,6 +219,22 @@ public final class Functions implements FunctionService {
         status.setNumRunning(running);
         status.setInstances(instances);
         return status;
+    }
+
+    @Override
+    public String trigger(String tenant, String namespace, String name, String value, InputStream data,
+            String topic) {
+        FunctionConfig function = get(tenant, namespace, name);
+        if (value == null && data == null) {
+            throw badRequest("Trigger Data is not provided");
+        }
+        byte[] payload;
+        try {
+            payload = data != null ? data.readAllBytes() : value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw badRequest("Cannot read the trigger data: " + e.getMessage());
+        }
+        return Trigger.run(client, function, payload, topic);
     }
 
     @Override

@@ -42,7 +42,7 @@ class FunctionsTest {
     void setUp() throws Exception {
         PackageStores stores = new PackageStores();
         stores.addStore(bookkeeper, Map.of(PackageStore.SCHEMES, "bookkeeper"));
-        functions = new Functions(metadata, admin, stores);
+        functions = new Functions(metadata, admin, mock(org.apache.pulsar.client.api.PulsarClient.class), stores);
         when(admin.namespaces().getNamespaces("public")).thenReturn(List.of("public/default"));
         when(bookkeeper.store(any(), anyString(), any())).thenReturn(stored);
         when(metadata.get(any())).thenReturn(Optional.empty());

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
  * 4, ... up to 30 s.
  */
 final class FunctionInstance {
+
+    static final String INPUT_TOPIC_PROPERTY = "__pfn_input_topic__";
+    static final String INPUT_MESSAGE_ID_PROPERTY = "__pfn_input_msg_id__";
 
     private static final Logger LOG = LoggerFactory.getLogger(FunctionInstance.class);
     /** The Pulsar bundle's loader: the context loader of our threads whenever they are not in user code. */
@@ -607,6 +611,10 @@ final class FunctionInstance {
                 if (properties != null && !properties.isEmpty()) {
                     builder.properties(properties);
                 }
+                // Pulsar's instances name the input message on every output; trigger finds its answer by them.
+                input.getTopicName().ifPresent(inputTopic -> builder.property(INPUT_TOPIC_PROPERTY, inputTopic));
+                input.getMessage().ifPresent(message -> builder.property(INPUT_MESSAGE_ID_PROPERTY,
+                        Base64.getEncoder().encodeToString(message.getMessageId().toByteArray())));
                 builder.sendAsync().whenComplete((messageId, error) -> {
                     if (error != null) {
                         stats.systemException((Throwable) error);

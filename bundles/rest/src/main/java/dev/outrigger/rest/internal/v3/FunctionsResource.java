@@ -119,6 +119,19 @@ public final class FunctionsResource implements RestResource {
     }
 
     @POST
+    @Path("/{tenant}/{namespace}/{functionName}/trigger")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public String triggerFunction(
+            @PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace,
+            @PathParam("functionName") String functionName,
+            @FormDataParam("data") String data,
+            @FormDataParam("dataStream") InputStream dataStream,
+            @FormDataParam("topic") String topic) {
+        return functions.trigger(tenant, namespace, functionName, data, dataStream, topic);
+    }
+
+    @POST
     @Path("/{tenant}/{namespace}/{functionName}/stop")
     public void stopFunction(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
             @PathParam("functionName") String functionName) {
