@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Min / median / max of a handful of samples. */
+/** Min / median / max of a handful of samples, and percentiles of many. */
 public final class Stats {
 
     private Stats() {
@@ -27,6 +27,21 @@ public final class Stats {
         List<Double> sorted = sorted(samples);
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /**
+     * The nearest-rank percentile: the smallest sample with at least {@code p} percent of the samples at or below it
+     * (p in (0, 100]).
+     *
+     * @throws IllegalArgumentException if there are no samples or p is out of range
+     */
+    public static double percentile(List<? extends Number> samples, double p) {
+        if (!(p > 0 && p <= 100)) {
+            throw new IllegalArgumentException("percentile " + p + " not in (0, 100]");
+        }
+        List<Double> sorted = sorted(samples);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(1, rank) - 1);
     }
 
     /** a / b, or NaN when b is 0. */

@@ -64,6 +64,6 @@ class ProcStatusTest {
         long pid = ProcessHandle.current().pid();
         assertEquals("java", ProcStatus.name(ProcStatus.read(pid).orElseThrow()));
         assertTrue(ProcStatus.rssKiB(pid).orElseThrow() > 1024);
-        assertEquals(pid, StartupBenchmark.jvmPid(pid));
+        assertEquals(pid, BenchWorkers.jvmPid(pid));
     }
 }

@@ -85,9 +85,9 @@ class ReportTest {
 
     @Test
     void pulsarWorkerYamlHasTheKeysItNeeds() {
-        Map<String, Object> keys = StartupBenchmark.pulsarWorkerConfig("pulsar://127.0.0.1:1", "http://127.0.0.1:2",
+        Map<String, Object> keys = BenchWorkers.pulsarWorkerConfig("pulsar://127.0.0.1:1", "http://127.0.0.1:2",
                 "standalone", "zk:127.0.0.1:3", "bench-p-0", "public/bench-p-0", 4, Path.of("/tmp/run"));
-        String yaml = StartupBenchmark.yaml(keys);
+        String yaml = BenchWorkers.yaml(keys);
         assertTrue(yaml.contains("workerPort: 4\n"), yaml);
         assertTrue(yaml.contains("pulsarFunctionsNamespace: \"public/bench-p-0\"\n"), yaml);
         assertTrue(yaml.contains("numFunctionPackageReplicas: 1\n"), yaml);
@@ -104,7 +104,7 @@ class ReportTest {
     @Test
     void readsTheScriptsDefaultJavaOptions() {
         String script = "exec \"$java\" ${OUTRIGGER_JAVA_OPTS:--Xms64m -Xmx512m -XX:+UseSerialGC} \\\n  -cp x Main";
-        assertEquals("-Xms64m -Xmx512m -XX:+UseSerialGC", StartupBenchmark.defaultJavaOpts(script));
-        assertEquals("?", StartupBenchmark.defaultJavaOpts("exec java Main"));
+        assertEquals("-Xms64m -Xmx512m -XX:+UseSerialGC", BenchWorkers.defaultJavaOpts(script));
+        assertEquals("?", BenchWorkers.defaultJavaOpts("exec java Main"));
     }
 }

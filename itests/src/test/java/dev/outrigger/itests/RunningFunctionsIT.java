@@ -111,6 +111,14 @@ class RunningFunctionsIT {
                 assertTrue(status.getInstances().get(0).getStatus().getNumSuccessfullyProcessed() >= 100,
                         status::toString);
 
+                var stats = admin.functions().getFunctionStats("public", function.getNamespace(), "excl");
+                assertTrue(stats.getReceivedTotal() >= 100, stats::toString);
+                assertTrue(stats.getProcessedSuccessfullyTotal() >= 100, stats::toString);
+                assertTrue(stats.getOneMin().getReceivedTotal() >= 100, stats::toString);
+                assertEquals(1, stats.getInstances().size());
+                assertTrue(admin.functions().getFunctionStats("public", function.getNamespace(), "excl", 0)
+                        .getProcessedSuccessfullyTotal() >= 100);
+
                 assertEquals("hello!", admin.functions().triggerFunction("public", function.getNamespace(), "excl",
                         null, "hello", null));
                 dev.outrigger.devcluster.PulsarAdminCli.Result trigger = dev.outrigger.devcluster.PulsarAdminCli.run(

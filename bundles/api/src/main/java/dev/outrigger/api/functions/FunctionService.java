@@ -4,6 +4,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
 import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsData;
+import org.apache.pulsar.common.policies.data.FunctionStats;
 import org.apache.pulsar.common.policies.data.FunctionStatus;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -40,6 +42,11 @@ public interface FunctionService {
     List<String> list(String tenant, String namespace);
 
     FunctionStatus status(String tenant, String namespace, String name);
+
+    /** @return the function's statistics: every instance's, and their sums and averages */
+    FunctionStats stats(String tenant, String namespace, String name);
+
+    FunctionInstanceStatsData instanceStats(String tenant, String namespace, String name, int instanceId);
 
     /**
      * Pulsar's trigger: sends a value to an input topic of the function and waits up to 30 s for the output the

@@ -5,6 +5,7 @@ import dev.outrigger.api.scheduler.InstanceId;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsData;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -41,6 +42,9 @@ public interface FunctionRuntime {
 
     /** @return the version of the metadata the instance runs, if it is held here */
     Optional<Long> runningVersion(InstanceId instance);
+
+    /** @return its statistics in Pulsar's shape (totals, the current minute, user metrics), if it is held here */
+    Optional<FunctionInstanceStatsData> stats(InstanceId instance);
 
     /** @return its status in Pulsar's shape, if it is held here */
     Optional<FunctionInstanceStatusData> status(InstanceId instance);

@@ -40,6 +40,11 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsData;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataImpl;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsImpl;
+import org.apache.pulsar.common.policies.data.FunctionStats;
+import org.apache.pulsar.common.policies.data.FunctionStatsImpl;
 import org.apache.pulsar.common.policies.data.FunctionStatus;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
@@ -219,6 +224,43 @@ public final class Functions implements FunctionService {
         status.setNumRunning(running);
         status.setInstances(instances);
         return status;
+    }
+
+    @Override
+    public FunctionStats stats(String tenant, String namespace, String name) {
+        FunctionMetadata record = existing(tenant, namespace, name);
+        FunctionStatsImpl stats = new FunctionStatsImpl();
+        for (int instanceId = 0; instanceId < parallelism(record); instanceId++) {
+            FunctionInstanceStatsImpl instance = new FunctionInstanceStatsImpl();
+            instance.setInstanceId(instanceId);
+            instance.setMetrics(instanceStatsData(new InstanceId(record.key(), instanceId)));
+            stats.addInstance(instance);
+        }
+        return stats.calculateOverall();
+    }
+
+    @Override
+    public FunctionInstanceStatsData instanceStats(String tenant, String namespace, String name, int instanceId) {
+        FunctionMetadata record = existing(tenant, namespace, name);
+        int id = instanceIds(parallelism(record), instanceId)[0];
+        return instanceStatsData(new InstanceId(record.key(), id));
+    }
+
+    /** As status: from this worker's runtime, or from the owner; empty figures for an instance not running. */
+    private FunctionInstanceStatsDataImpl instanceStatsData(InstanceId instance) {
+        AssignmentService currentAssignments = assignments;
+        ClusterService currentCluster = cluster;
+        String owner = currentAssignments == null ? null : currentAssignments.assignments().get(instance);
+        if (owner == null || currentCluster == null) {
+            return new FunctionInstanceStatsDataImpl();
+        }
+        if (owner.equals(currentCluster.self().workerId())) {
+            FunctionRuntime currentRuntime = runtime;
+            return currentRuntime == null ? new FunctionInstanceStatsDataImpl()
+                    : currentRuntime.stats(instance).map(FunctionInstanceStatsDataImpl.class::cast)
+                            .orElseGet(FunctionInstanceStatsDataImpl::new);
+        }
+        return remoteStatus.fetchStats(currentCluster, owner, instance);
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataImpl;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 
 /** Asks the worker that runs an instance for its status, over that worker's admin API, as Pulsar's worker does. */
@@ -55,6 +56,29 @@ final class RemoteStatus {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return failed(workerId, "Interrupted");
+        }
+    }
+
+    /** The owner's figures for one instance; empty figures when it cannot be asked (as for an instance not running). */
+    FunctionInstanceStatsDataImpl fetchStats(ClusterService cluster, String workerId, InstanceId instance) {
+        try {
+            WorkerInfo owner = cluster.members().stream().filter(member -> member.workerId().equals(workerId))
+                    .findFirst().orElse(null);
+            if (owner == null) {
+                return new FunctionInstanceStatsDataImpl();
+            }
+            URI uri = URI.create("http://" + owner.workerHostname() + ":" + owner.port() + "/admin/v3/functions/"
+                    + instance.function().fullyQualifiedName() + "/" + instance.instanceId() + "/stats");
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200
+                    ? json.readValue(response.body(), FunctionInstanceStatsDataImpl.class)
+                    : new FunctionInstanceStatsDataImpl();
+        } catch (IOException | ClusterUnavailableException e) {
+            return new FunctionInstanceStatsDataImpl();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new FunctionInstanceStatsDataImpl();
         }
     }
 

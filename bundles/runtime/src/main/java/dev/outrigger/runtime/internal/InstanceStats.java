@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pulsar.common.policies.data.ExceptionInformation;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataBaseImpl;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataImpl;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 
 /** Counters of one instance, kept across its restarts; read as Pulsar's instance status. */
@@ -27,8 +29,33 @@ final class InstanceStats {
     private final Deque<ExceptionInformation> latestSystemExceptions = new ArrayDeque<>();
     private final Map<String, double[]> userMetrics = new ConcurrentHashMap<>();
 
+    /**
+     * Pulsar's "1min" figures are counters reset every minute, not a sliding window; the same here, rolled over
+     * when touched.
+     */
+    private long windowStart = System.currentTimeMillis();
+    private long windowReceived;
+    private long windowProcessed;
+    private long windowUserExceptions;
+    private long windowSystemExceptions;
+    private long windowLatencyNanos;
+
     synchronized void received() {
+        roll();
         numReceived++;
+        windowReceived++;
+    }
+
+    private void roll() {
+        long now = System.currentTimeMillis();
+        if (now - windowStart >= 60_000) {
+            windowStart = now;
+            windowReceived = 0;
+            windowProcessed = 0;
+            windowUserExceptions = 0;
+            windowSystemExceptions = 0;
+            windowLatencyNanos = 0;
+        }
     }
 
     synchronized void invoked(long epochMillis) {
@@ -36,17 +63,24 @@ final class InstanceStats {
     }
 
     synchronized void processed(long latencyNanos) {
+        roll();
         numSuccessfullyProcessed++;
         totalLatencyNanos += latencyNanos;
+        windowProcessed++;
+        windowLatencyNanos += latencyNanos;
     }
 
     synchronized void userException(Throwable e) {
+        roll();
         numUserExceptions++;
+        windowUserExceptions++;
         add(latestUserExceptions, e);
     }
 
     synchronized void systemException(Throwable e) {
+        roll();
         numSystemExceptions++;
+        windowSystemExceptions++;
         add(latestSystemExceptions, e);
     }
 
@@ -95,6 +129,28 @@ final class InstanceStats {
         data.setAverageLatency(numSuccessfullyProcessed == 0
                 ? 0.0 : totalLatencyNanos / 1_000_000.0 / numSuccessfullyProcessed);
         data.setLastInvocationTime(lastInvocationTime);
+        return data;
+    }
+
+    /** @return Pulsar's per-instance stats: totals, the current minute, last invocation, user metrics */
+    synchronized FunctionInstanceStatsDataImpl toStats() {
+        roll();
+        FunctionInstanceStatsDataImpl data = new FunctionInstanceStatsDataImpl();
+        data.setReceivedTotal(numReceived);
+        data.setProcessedSuccessfullyTotal(numSuccessfullyProcessed);
+        data.setUserExceptionsTotal(numUserExceptions);
+        data.setSystemExceptionsTotal(numSystemExceptions);
+        data.setAvgProcessLatency(numSuccessfullyProcessed == 0
+                ? null : totalLatencyNanos / 1_000_000.0 / numSuccessfullyProcessed);
+        FunctionInstanceStatsDataBaseImpl minute = new FunctionInstanceStatsDataBaseImpl();
+        minute.setReceivedTotal(windowReceived);
+        minute.setProcessedSuccessfullyTotal(windowProcessed);
+        minute.setUserExceptionsTotal(windowUserExceptions);
+        minute.setSystemExceptionsTotal(windowSystemExceptions);
+        minute.setAvgProcessLatency(windowProcessed == 0 ? null : windowLatencyNanos / 1_000_000.0 / windowProcessed);
+        data.setOneMin(minute);
+        data.setLastInvocation(lastInvocationTime == 0 ? null : lastInvocationTime);
+        data.setUserMetrics(userMetricAverages());
         return data;
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsData;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -150,6 +151,11 @@ public final class ThreadRuntime implements FunctionRuntime {
     @Override
     public Optional<FunctionInstanceStatusData> status(InstanceId instance) {
         return Optional.ofNullable(instances.get(instance)).map(held -> held.stats.toStatus());
+    }
+
+    @Override
+    public Optional<FunctionInstanceStatsData> stats(InstanceId instance) {
+        return Optional.ofNullable(instances.get(instance)).map(held -> held.stats.toStats());
     }
 
     /** @return the averages of the values the instance passed to {@code Context.recordMetric}, by name */

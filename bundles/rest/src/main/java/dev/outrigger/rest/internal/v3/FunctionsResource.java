@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
 import java.util.List;
 import org.apache.pulsar.common.functions.FunctionConfig;
+import org.apache.pulsar.common.policies.data.FunctionInstanceStatsData;
+import org.apache.pulsar.common.policies.data.FunctionStats;
 import org.apache.pulsar.common.policies.data.FunctionStatus;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 import org.glassfish.jersey.media.multipart.FormDataContentDisposition;
@@ -116,6 +118,21 @@ public final class FunctionsResource implements RestResource {
             @PathParam("functionName") String functionName,
             @PathParam("instanceId") String instanceId) {
         return functions.instanceStatus(tenant, namespace, functionName, instanceId(instanceId));
+    }
+
+    @GET
+    @Path("/{tenant}/{namespace}/{functionName}/stats")
+    public FunctionStats getFunctionStats(@PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace, @PathParam("functionName") String functionName) {
+        return functions.stats(tenant, namespace, functionName);
+    }
+
+    @GET
+    @Path("/{tenant}/{namespace}/{functionName}/{instanceId}/stats")
+    public FunctionInstanceStatsData getFunctionInstanceStats(@PathParam("tenant") String tenant,
+            @PathParam("namespace") String namespace, @PathParam("functionName") String functionName,
+            @PathParam("instanceId") String instanceId) {
+        return functions.instanceStats(tenant, namespace, functionName, instanceId(instanceId));
     }
 
     @POST
