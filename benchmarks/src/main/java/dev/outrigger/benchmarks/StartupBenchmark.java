@@ -1,36 +1,34 @@
 package dev.outrigger.benchmarks;
 
-import static dev.outrigger.benchmarks.BenchWorkers.*;
+import static dev.outrigger.benchmarks.BenchWorkers.Launcher;
+import static dev.outrigger.benchmarks.BenchWorkers.POLL_INTERVAL;
+import static dev.outrigger.benchmarks.BenchWorkers.READY_PATH;
+import static dev.outrigger.benchmarks.BenchWorkers.Ready;
+import static dev.outrigger.benchmarks.BenchWorkers.Started;
+import static dev.outrigger.benchmarks.BenchWorkers.abbreviate;
+import static dev.outrigger.benchmarks.BenchWorkers.awaitReady;
+import static dev.outrigger.benchmarks.BenchWorkers.defaultJavaOpts;
+import static dev.outrigger.benchmarks.BenchWorkers.deleteRecursively;
+import static dev.outrigger.benchmarks.BenchWorkers.jvmPid;
+import static dev.outrigger.benchmarks.BenchWorkers.memTotal;
+import static dev.outrigger.benchmarks.BenchWorkers.outrigger;
+import static dev.outrigger.benchmarks.BenchWorkers.progress;
+import static dev.outrigger.benchmarks.BenchWorkers.pulsar;
 
-import dev.outrigger.devcluster.JavaProcess;
 import dev.outrigger.devcluster.LocalPulsarCluster;
-import dev.outrigger.devcluster.PulsarClasspath;
-import dev.outrigger.devcluster.WorkerConfig;
-import dev.outrigger.devcluster.WorkerProcess;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Start-up time and memory of the assembled Outrigger worker against Pulsar 4.0.8's own functions worker

@@ -38,4 +38,21 @@ class StatsTest {
         assertEquals(0.25, Stats.ratio(1, 4));
         assertTrue(Double.isNaN(Stats.ratio(1, 0)));
     }
+
+    @Test
+    void percentileIsNearestRank() {
+        List<Integer> hundred = new java.util.ArrayList<>();
+        for (int i = 100; i >= 1; i--) {
+            hundred.add(i);
+        }
+        assertEquals(50.0, Stats.percentile(hundred, 50));
+        assertEquals(99.0, Stats.percentile(hundred, 99));
+        assertEquals(100.0, Stats.percentile(hundred, 100));
+        assertEquals(1.0, Stats.percentile(hundred, 0.5));
+        assertEquals(2.0, Stats.percentile(List.of(3, 1, 2), 50));
+        assertEquals(7.0, Stats.percentile(List.of(7), 99));
+        assertThrows(IllegalArgumentException.class, () -> Stats.percentile(hundred, 0));
+        assertThrows(IllegalArgumentException.class, () -> Stats.percentile(hundred, 101));
+        assertThrows(IllegalArgumentException.class, () -> Stats.percentile(List.of(), 50));
+    }
 }

@@ -1,5 +1,6 @@
 package dev.outrigger.itests;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,6 +34,7 @@ class FunctionsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EXCLAMATION = "org.apache.pulsar.functions.api.examples.ExclamationFunction";
+    private static final long PACKAGE_LIMIT = 2 * 1024 * 1024;
 
     private static LocalPulsarCluster pulsar;
     private static WorkerConfig config;
@@ -44,7 +46,10 @@ class FunctionsIT {
     @BeforeAll
     static void startWorker() throws Exception {
         pulsar = SharedPulsarCluster.get();
-        config = WorkerConfig.forCluster(pulsar, "functions-1", "public/fn-" + UUID.randomUUID().toString().substring(0, 8));
+        config = WorkerConfig.forCluster(pulsar, "functions-1", "public/fn-" + UUID.randomUUID().toString().substring(0, 8))
+                .set("functionPackageMaxSizeBytes", PACKAGE_LIMIT)
+                // Pulsar refuses file: URLs outside functionsDirectory unless a pattern allows them
+                .set("additionalEnabledFunctionsUrlPatterns", List.of("file:.*pulsar-functions-api-examples.*"));
         worker = Workers.start("functions-1", config);
         Workers.awaitReady(worker, config);
         admin = PulsarAdmin.builder().serviceHttpUrl(config.adminUrl()).build();
@@ -163,12 +168,65 @@ class FunctionsIT {
         assertEquals(400, garbage.getStatusCode());
         assertFalse(admin.functions().getFunctions("public", namespace).contains("garbage"));
 
+        PulsarAdminException updateMissing = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().updateFunction(exclamation("never-created"), examplesJar.toString()));
+        assertEquals(400, updateMissing.getStatusCode());
+        assertTrue(updateMissing.getMessage().contains("Function never-created doesn't exist"),
+                updateMissing.getMessage());
+
+        Path tooLarge = largeFunctionJar(Workers.workDir("functions-refusals").resolve("large.jar"));
+        PulsarAdminException overLimit = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(exclamation("large"), tooLarge.toString()));
+        assertEquals(400, overLimit.getStatusCode());
+        assertTrue(overLimit.getMessage().contains("functionPackageMaxSizeBytes"), overLimit.getMessage());
+        assertFalse(admin.functions().getFunctions("public", namespace).contains("large"));
+
         FunctionConfig noTenant = exclamation("orphan");
         noTenant.setTenant("no-such-tenant-" + UUID.randomUUID().toString().substring(0, 6));
         PulsarAdminException tenant = assertThrows(PulsarAdminException.class,
                 () -> admin.functions().createFunction(noTenant, examplesJar.toString()));
         assertEquals(400, tenant.getStatusCode());
         assertTrue(tenant.getMessage().contains("does not exist"), tenant.getMessage());
+    }
+
+    @Test
+    void registerWithAFileUrl() throws Exception {
+        PulsarAdminException refused = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunctionWithUrl(exclamation("elsewhere"), "file:/etc/hosts"));
+        assertEquals(400, refused.getStatusCode());
+        assertTrue(refused.getMessage().contains("Function Package url is not valid"), refused.getMessage());
+
+        admin.functions().createFunctionWithUrl(exclamation("by-url"), examplesJar.toUri().toString());
+        FunctionConfig stored = admin.functions().getFunction("public", namespace, "by-url");
+        assertEquals(EXCLAMATION, stored.getClassName());
+        await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.functions()
+                .getFunctionStatus("public", namespace, "by-url").getNumRunning() == 1);
+        admin.functions().deleteFunction("public", namespace, "by-url");
+    }
+
+    /** A real function jar made larger than the limit with an uncompressed filler entry. */
+    private static Path largeFunctionJar(Path target) throws Exception {
+        java.nio.file.Files.createDirectories(target.getParent());
+        byte[] filler = new byte[(int) PACKAGE_LIMIT + 1024];
+        new java.util.Random(7).nextBytes(filler);
+        try (var in = new java.util.zip.ZipInputStream(java.nio.file.Files.newInputStream(examplesJar));
+                var out = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(target))) {
+            for (var entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                in.transferTo(out);
+                out.closeEntry();
+            }
+            java.util.zip.ZipEntry big = new java.util.zip.ZipEntry("filler.bin");
+            big.setMethod(java.util.zip.ZipEntry.STORED);
+            big.setSize(filler.length);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(filler);
+            big.setCrc(crc.getValue());
+            out.putNextEntry(big);
+            out.write(filler);
+            out.closeEntry();
+        }
+        return target;
     }
 
     @Test

@@ -13,7 +13,8 @@ import java.util.stream.Collectors;
 
 /**
  * A {@code functions_worker.yml} for one worker against a {@link LocalPulsarCluster}: Pulsar's keys, loopback
- * addresses, a free port. Values are written as YAML scalars; {@link #set} overrides or adds any key.
+ * addresses, a free port. Values are written as YAML scalars (lists as flow sequences); {@link #set} overrides or
+ * adds any key.
  */
 public final class WorkerConfig {
 
@@ -74,6 +75,9 @@ public final class WorkerConfig {
     }
 
     private static String scalar(Object value) {
+        if (value instanceof java.util.List<?> list) {
+            return list.stream().map(WorkerConfig::scalar).collect(Collectors.joining(", ", "[", "]"));
+        }
         if (value instanceof Number || value instanceof Boolean) {
             return value.toString();
         }

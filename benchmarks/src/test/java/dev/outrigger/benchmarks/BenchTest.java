@@ -1,0 +1,28 @@
+package dev.outrigger.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchTest {
+
+    @Test
+    void allOrNothingRunsBoth() {
+        assertEquals(List.of("startup", "functions"), Bench.selection("all"));
+        assertEquals(List.of("startup", "functions"), Bench.selection(""));
+        assertEquals(List.of("startup", "functions"), Bench.selection(null));
+    }
+
+    @Test
+    void namesSelectInTheirOrder() {
+        assertEquals(List.of("functions"), Bench.selection("functions"));
+        assertEquals(List.of("functions", "startup"), Bench.selection(" Functions , startup,functions"));
+    }
+
+    @Test
+    void unknownNamesAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> Bench.selection("latency"));
+    }
+}
