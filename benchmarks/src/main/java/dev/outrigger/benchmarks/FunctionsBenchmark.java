@@ -276,13 +276,30 @@ public final class FunctionsBenchmark {
     /** Creates {@code name}, waits until it runs, deletes it; records the three times if {@code counted}. */
     private static void createOne(Side side, String name, Path jar, boolean counted) throws InterruptedException {
         FunctionConfig function = exclamation(side, name);
-        long t0 = System.nanoTime();
-        try {
-            side.admin.functions().createFunction(function, jar.toString());
-        } catch (PulsarAdminException e) {
-            fail(side, "createFunction " + name, function, e);
-            side.createsFailed = true;
-            return;
+        // Pulsar's worker answers GET /admin/v2/worker/cluster before its leader is ready, and refuses creates
+        // meanwhile ("Leader not yet ready. Please retry again", HTTP 503): the warm-up create waits that out.
+        long waitStart = System.nanoTime();
+        int refusals = 0;
+        long t0;
+        while (true) {
+            t0 = System.nanoTime();
+            try {
+                side.admin.functions().createFunction(function, jar.toString());
+                break;
+            } catch (PulsarAdminException e) {
+                if (counted || !String.valueOf(e.getMessage()).contains("Leader not yet ready")
+                        || System.nanoTime() - waitStart > RUNNING_DEADLINE.toNanos()) {
+                    fail(side, "createFunction " + name, function, e);
+                    side.createsFailed = true;
+                    return;
+                }
+                refusals++;
+                Thread.sleep(200);
+            }
+        }
+        if (refusals > 0) {
+            progress(String.format(Locale.ROOT, "%-12s %s: %d createFunction refused with \"Leader not yet ready\" "
+                    + "over %.1f s before one was accepted", side.label(), name, refusals, (t0 - waitStart) / 1e9));
         }
         long t1 = System.nanoTime();
         long running = awaitRunning(side, function, t0);

@@ -51,8 +51,17 @@ final class FunctionTypes {
         }
         Type[] arguments = typeArguments(functionClass, target, new HashMap<>());
         Class<?> in = arguments == null ? Object.class : raw(arguments[0]);
-        Class<?> out = arguments == null ? Object.class : raw(arguments[1]);
+        Class<?> out = arguments == null ? Object.class : raw(futureValue(arguments[1]));
         return new FunctionTypes(kind, in, out);
+    }
+
+    /** An asynchronous function's output is what its CompletableFuture completes with, as in Pulsar. */
+    private static Type futureValue(Type output) {
+        if (output instanceof ParameterizedType parameterized
+                && java.util.concurrent.CompletableFuture.class.equals(raw(parameterized.getRawType()))) {
+            return parameterized.getActualTypeArguments()[0];
+        }
+        return output;
     }
 
     /** @return the actual type arguments of {@code target} as seen from {@code type}, variables resolved when known */
