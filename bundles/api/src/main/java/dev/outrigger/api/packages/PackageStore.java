@@ -3,6 +3,8 @@ package dev.outrigger.api.packages;
 import dev.outrigger.api.metadata.FunctionKey;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -14,6 +16,21 @@ public interface PackageStore {
 
     /** Service property: the location schemes this store serves (String or String[]). */
     String SCHEMES = "outrigger.package.schemes";
+
+    /**
+     * @param serviceProperties the properties of a store's service registration
+     * @return the schemes it serves, from {@link #SCHEMES}
+     */
+    static List<String> schemes(Map<String, ?> serviceProperties) {
+        Object value = serviceProperties.get(SCHEMES);
+        if (value instanceof String scheme) {
+            return List.of(scheme);
+        }
+        if (value instanceof String[] schemes) {
+            return List.of(schemes);
+        }
+        return List.of();
+    }
 
     /**
      * Keeps a package the user uploaded. A store that only fetches (URLs) throws {@link UnsupportedOperationException}.

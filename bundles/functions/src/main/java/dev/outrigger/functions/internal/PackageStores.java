@@ -5,7 +5,6 @@ import dev.outrigger.api.packages.PackageException.Reason;
 import dev.outrigger.api.packages.PackageRef;
 import dev.outrigger.api.packages.PackageStore;
 import java.net.URI;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Component;
@@ -26,11 +25,11 @@ public final class PackageStores {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addStore(PackageStore store, Map<String, Object> properties) {
-        schemes(properties).forEach(scheme -> bySchema.put(scheme, store));
+        PackageStore.schemes(properties).forEach(scheme -> bySchema.put(scheme, store));
     }
 
     void removeStore(PackageStore store, Map<String, Object> properties) {
-        schemes(properties).forEach(scheme -> bySchema.remove(scheme, store));
+        PackageStore.schemes(properties).forEach(scheme -> bySchema.remove(scheme, store));
     }
 
     PackageStore forUploads() throws PackageException {
@@ -62,16 +61,5 @@ public final class PackageStores {
             throw new PackageException(Reason.UNAVAILABLE, "No package store for " + scheme + ": packages are unavailable");
         }
         return store;
-    }
-
-    private static List<String> schemes(Map<String, Object> properties) {
-        Object value = properties.get(PackageStore.SCHEMES);
-        if (value instanceof String scheme) {
-            return List.of(scheme);
-        }
-        if (value instanceof String[] schemes) {
-            return List.of(schemes);
-        }
-        return List.of();
     }
 }

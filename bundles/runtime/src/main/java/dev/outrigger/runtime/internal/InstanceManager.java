@@ -82,12 +82,12 @@ public final class InstanceManager {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addStore(PackageStore store, Map<String, Object> properties) {
-        schemes(properties).forEach(scheme -> stores.put(scheme, store));
+        PackageStore.schemes(properties).forEach(scheme -> stores.put(scheme, store));
         reconcileLater();
     }
 
     void removeStore(PackageStore store, Map<String, Object> properties) {
-        schemes(properties).forEach(scheme -> stores.remove(scheme, store));
+        PackageStore.schemes(properties).forEach(scheme -> stores.remove(scheme, store));
     }
 
     @Deactivate
@@ -170,16 +170,5 @@ public final class InstanceManager {
         }
         store.fetch(ref, file);
         return file;
-    }
-
-    private static List<String> schemes(Map<String, Object> properties) {
-        Object value = properties.get(PackageStore.SCHEMES);
-        if (value instanceof String scheme) {
-            return List.of(scheme);
-        }
-        if (value instanceof String[] schemes) {
-            return List.of(schemes);
-        }
-        return List.of();
     }
 }
