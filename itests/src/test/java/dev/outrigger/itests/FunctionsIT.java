@@ -279,6 +279,59 @@ class FunctionsIT {
         assertTrue(delete.stdout().contains("Deleted successfully"), delete.stdout());
     }
 
+    @Test
+    void pulsarAdminCliDrivesTheOtherSubcommands() throws Exception {
+        Path work = Workers.workDir("functions-cli-all");
+        String fqfn = "public/" + namespace + "/cli-all";
+        PulsarAdminCli.Result create = cli(work, "functions", "create", "--jar", examplesJar.toString(),
+                "--classname", EXCLAMATION, "--inputs", "persistent://public/" + namespace + "/cli-all-in",
+                "--output", "persistent://public/" + namespace + "/cli-all-out", "--fqfn", fqfn);
+        assertTrue(create.stdout().contains("Created successfully"), create.stdout());
+        await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.functions()
+                .getFunctionStatus("public", namespace, "cli-all").getNumRunning() == 1);
+
+        JsonNode status = readJson(cli(work, "functions", "status", "--fqfn", fqfn).stdout());
+        assertEquals(1, status.path("numRunning").asInt(), status::toString);
+        assertEquals("functions-1", status.path("instances").get(0).path("status").path("workerId").asText());
+        JsonNode instanceStatus = readJson(cli(work, "functions", "status", "--fqfn", fqfn, "--instance-id", "0")
+                .stdout());
+        assertTrue(instanceStatus.path("running").asBoolean(), instanceStatus::toString);
+        JsonNode stats = readJson(cli(work, "functions", "stats", "--fqfn", fqfn).stdout());
+        // Pulsar names the one-minute figures "1min" in JSON
+        assertTrue(stats.has("receivedTotal") && stats.has("1min"), stats::toString);
+
+        assertTrue(cli(work, "functions", "stop", "--fqfn", fqfn).stdout().contains("Stopped successfully"));
+        await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.functions()
+                .getFunctionStatus("public", namespace, "cli-all").getNumRunning() == 0);
+        assertTrue(cli(work, "functions", "start", "--fqfn", fqfn).stdout().contains("Started successfully"));
+        await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.functions()
+                .getFunctionStatus("public", namespace, "cli-all").getNumRunning() == 1);
+        assertTrue(cli(work, "functions", "restart", "--fqfn", fqfn).stdout().contains("Restarted successfully"));
+
+        assertTrue(cli(work, "functions", "update", "--fqfn", fqfn, "--parallelism", "2").stdout()
+                .contains("Updated successfully"));
+        assertEquals(2, admin.functions().getFunction("public", namespace, "cli-all").getParallelism());
+
+        Path downloaded = work.resolve("downloaded.jar");
+        java.nio.file.Files.deleteIfExists(downloaded);
+        cli(work, "functions", "download", "--fqfn", fqfn, "--destination-file", downloaded.toString());
+        assertEquals(-1L, java.nio.file.Files.mismatch(examplesJar, downloaded));
+
+        PulsarAdminCli.Result state = PulsarAdminCli.run(work, config.adminUrl(), "functions", "querystate",
+                "--fqfn", fqfn, "--key", "k");
+        assertTrue(state.exitCode() != 0, state.stdout());
+        assertTrue(state.stderr().contains("State storage client is not done initializing"), state.stderr());
+
+        assertTrue(cli(work, "functions", "delete", "--fqfn", fqfn).stdout().contains("Deleted successfully"));
+    }
+
+    /** A CLI call that must succeed. */
+    private static PulsarAdminCli.Result cli(Path work, String... args) {
+        PulsarAdminCli.Result result = PulsarAdminCli.run(work, config.adminUrl(), args);
+        assertEquals(0, result.exitCode(), () -> String.join(" ", args) + "\n" + result.stdout() + result.stderr());
+        return result;
+    }
+
     private static JsonNode readJson(String text) {
         try {
             return JSON.readTree(text);
