@@ -2,6 +2,7 @@ package dev.outrigger.metadata.internal;
 
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.MetadataListener;
+import dev.outrigger.topics.EventThread;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -10,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,11 +25,8 @@ final class MetadataEvents {
     private static final Comparator<FunctionMetadata> BY_NAME =
             Comparator.comparing(metadata -> metadata.key().fullyQualifiedName());
 
-    private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-        Thread created = new Thread(runnable, "outrigger-metadata-events");
-        created.setDaemon(true);
-        return created;
-    });
+    private final EventThread thread =
+            new EventThread("outrigger-metadata-events", LOG, "Metadata events closed; dropped an event");
 
     /** Bound listeners, changed at once on bind and unbind. */
     private final Set<MetadataListener> bound = ConcurrentHashMap.newKeySet();
@@ -89,23 +83,11 @@ final class MetadataEvents {
 
     /** Runs a task in order with the events, on their thread. */
     void execute(Runnable task) {
-        try {
-            thread.execute(task);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Metadata events closed; dropped an event");
-        }
+        thread.execute(task);
     }
 
     void close() {
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-                thread.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            thread.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        thread.close();
     }
 
     private static List<FunctionMetadata> sorted(Map<String, FunctionMetadata> components) {

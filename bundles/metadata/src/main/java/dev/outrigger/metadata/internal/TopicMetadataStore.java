@@ -12,6 +12,7 @@ import dev.outrigger.api.metadata.FunctionMetadataStore;
 import dev.outrigger.api.metadata.MetadataListener;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
+import dev.outrigger.topics.CompactedTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,7 +37,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.pulsar.client.api.Producer;
-import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.osgi.framework.BundleContext;
@@ -554,20 +554,9 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
             create = leading.producer == null;
         }
         if (create) {
-            Producer<byte[]> producer;
-            try {
-                producer = client.newProducer()
-                        .topic(settings.topic())
-                        .producerName(workerId + "-leader")
-                        .accessMode(ProducerAccessMode.Exclusive)
-                        .enableBatching(false)
-                        .blockIfQueueFull(true)
-                        .create();
-            } catch (PulsarClientException e) {
-                if (attempt == 1 || attempt % 20 == 0) {
-                    LOG.info("Worker {} cannot hold the exclusive producer on {} yet (attempt {}; the previous leader "
-                            + "may still hold it): {}", workerId, settings.topic(), attempt, e.getMessage());
-                }
+            Producer<byte[]> producer = CompactedTopics.tryExclusiveProducer(
+                    client, settings.topic(), workerId + "-leader", workerId, attempt, LOG);
+            if (producer == null) {
                 scheduleAcquire(leading, attempt + 1, settings.retryDelay(attempt));
                 return;
             }

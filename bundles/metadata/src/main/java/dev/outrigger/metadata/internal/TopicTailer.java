@@ -4,6 +4,7 @@ import dev.outrigger.api.cluster.RecordFormat;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
+import dev.outrigger.topics.CompactedTopics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.pulsar.client.api.Message;
-import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
@@ -268,12 +268,7 @@ final class TopicTailer {
     }
 
     private Reader<byte[]> open() throws PulsarClientException {
-        Reader<byte[]> created = client.newReader()
-                .topic(settings.topic())
-                .startMessageId(MessageId.earliest)
-                .readCompacted(true)
-                .readerName(readerName)
-                .create();
+        Reader<byte[]> created = CompactedTopics.openReader(client, settings.topic(), readerName);
         reader = created;
         if (closed) {
             created.closeAsync();
@@ -301,13 +296,8 @@ final class TopicTailer {
 
     /** Pulsar's worker and TableView read to the end this way: {@code hasMessageAvailable} knows about compaction. */
     private void readToEnd(Reader<byte[]> current, Consumer<Message<byte[]>> apply) throws PulsarClientException {
-        while (!closed && current.hasMessageAvailable()) {
-            Message<byte[]> message = current.readNext((int) settings.applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (message == null) {
-                LOG.warn("{} announced a message but none came within {}", settings.topic(), settings.applyTimeout());
-                return;
-            }
-            apply.accept(message);
+        if (!CompactedTopics.readToEnd(current, settings.applyTimeout(), () -> closed, apply::accept)) {
+            LOG.warn("{} announced a message but none came within {}", settings.topic(), settings.applyTimeout());
         }
     }
 
@@ -389,15 +379,9 @@ final class TopicTailer {
 
     private Decoded decode(Message<byte[]> message) throws RefusedRecord {
         String where = "message " + message.getMessageId() + " on " + settings.topic();
-        String format = message.getProperty(RecordFormat.MESSAGE_PROPERTY);
-        if (format == null) {
-            throw new RefusedRecord(where + " has no " + RecordFormat.MESSAGE_PROPERTY + " property: Outrigger did not "
-                    + "write it (Pulsar's own functions worker or another program writes this topic). Set "
-                    + "pulsarFunctionsNamespace to a namespace of Outrigger's own.");
-        }
-        if (!RecordFormat.VERSION.equals(format)) {
-            throw new RefusedRecord(where + " is in record format " + format + "; this worker reads format "
-                    + RecordFormat.VERSION + " only (written by a newer Outrigger?)");
+        String refused = CompactedTopics.formatRefusal(message, where);
+        if (refused != null) {
+            throw new RefusedRecord(refused);
         }
         FunctionKey key;
         try {

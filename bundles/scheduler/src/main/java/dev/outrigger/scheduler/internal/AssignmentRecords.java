@@ -5,9 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.outrigger.api.cluster.RecordFormat;
 import dev.outrigger.api.scheduler.InstanceId;
+import dev.outrigger.topics.CompactedTopics;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
@@ -49,15 +50,9 @@ final class AssignmentRecords {
 
     static Decoded decode(Message<byte[]> message, String topic) throws RefusedRecord {
         String where = "message " + message.getMessageId() + " on " + topic;
-        String format = message.getProperty(RecordFormat.MESSAGE_PROPERTY);
-        if (format == null) {
-            throw new RefusedRecord(where + " has no " + RecordFormat.MESSAGE_PROPERTY + " property: Outrigger did not "
-                    + "write it (Pulsar's own functions worker or another program writes this topic). Set "
-                    + "pulsarFunctionsNamespace to a namespace of Outrigger's own.");
-        }
-        if (!RecordFormat.VERSION.equals(format)) {
-            throw new RefusedRecord(where + " is in record format " + format + "; this worker reads format "
-                    + RecordFormat.VERSION + " only (written by a newer Outrigger?)");
+        String refused = CompactedTopics.formatRefusal(message, where);
+        if (refused != null) {
+            throw new RefusedRecord(refused);
         }
         InstanceId instance;
         try {
@@ -104,13 +99,7 @@ final class AssignmentRecords {
      */
     static boolean readToEnd(Reader<byte[]> reader, String topic, Map<InstanceId, String> state, long timeoutMillis)
             throws PulsarClientException, RefusedRecord {
-        while (reader.hasMessageAvailable()) {
-            Message<byte[]> message = reader.readNext((int) timeoutMillis, TimeUnit.MILLISECONDS);
-            if (message == null) {
-                return false;
-            }
-            apply(state, decode(message, topic));
-        }
-        return true;
+        return CompactedTopics.readToEnd(reader, Duration.ofMillis(timeoutMillis), () -> false,
+                message -> apply(state, decode(message, topic)));
     }
 }

@@ -5,19 +5,17 @@ import dev.outrigger.api.config.ConfigurationPids;
 import dev.outrigger.api.scheduler.AssignmentListener;
 import dev.outrigger.api.scheduler.AssignmentService;
 import dev.outrigger.api.scheduler.InstanceId;
+import dev.outrigger.topics.CompactedTopics;
+import dev.outrigger.topics.EventThread;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.pulsar.client.api.Message;
-import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
@@ -178,12 +176,7 @@ public final class AssignmentTailer implements AssignmentService {
     }
 
     private Reader<byte[]> open() throws PulsarClientException {
-        Reader<byte[]> created = client.newReader()
-                .topic(settings.topic())
-                .startMessageId(MessageId.earliest)
-                .readCompacted(true)
-                .readerName(readerName)
-                .create();
+        Reader<byte[]> created = CompactedTopics.openReader(client, settings.topic(), readerName);
         reader = created;
         if (closed) {
             created.closeAsync();
@@ -253,11 +246,8 @@ public final class AssignmentTailer implements AssignmentService {
      * later is told exactly that map before any later change, so it neither misses nor doubles one.
      */
     private static final class Events {
-        private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread created = new Thread(runnable, "outrigger-assignment-events");
-            created.setDaemon(true);
-            return created;
-        });
+        private final EventThread thread =
+                new EventThread("outrigger-assignment-events", LOG, "Assignment events closed; dropped an event");
         private final Set<AssignmentListener> bound = ConcurrentHashMap.newKeySet();
         /** Only the events thread touches these. */
         private final Set<AssignmentListener> told = new LinkedHashSet<>();
@@ -301,23 +291,11 @@ public final class AssignmentTailer implements AssignmentService {
         }
 
         private void execute(Runnable task) {
-            try {
-                thread.execute(task);
-            } catch (RejectedExecutionException e) {
-                LOG.debug("Assignment events closed; dropped an event");
-            }
+            thread.execute(task);
         }
 
         void close() {
-            thread.shutdown();
-            try {
-                if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
-                    thread.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                thread.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            thread.close();
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.outrigger.api.metadata.FunctionMetadataStore;
 import dev.outrigger.api.metadata.MetadataListener;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.scheduler.InstanceId;
+import dev.outrigger.topics.CompactedTopics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +32,6 @@ import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
-import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
@@ -251,20 +251,9 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
             create = leading.producer == null;
         }
         if (create) {
-            Producer<byte[]> producer;
-            try {
-                producer = client.newProducer()
-                        .topic(settings.topic())
-                        .producerName(workerId + "-scheduler")
-                        .accessMode(ProducerAccessMode.Exclusive)
-                        .enableBatching(false)
-                        .blockIfQueueFull(true)
-                        .create();
-            } catch (PulsarClientException e) {
-                if (attempt == 1 || attempt % 20 == 0) {
-                    LOG.info("Worker {} cannot hold the exclusive producer on {} yet (attempt {}; the previous leader "
-                            + "may still hold it): {}", workerId, settings.topic(), attempt, e.getMessage());
-                }
+            Producer<byte[]> producer = CompactedTopics.tryExclusiveProducer(
+                    client, settings.topic(), workerId + "-scheduler", workerId, attempt, LOG);
+            if (producer == null) {
                 scheduleAcquire(leading, attempt + 1, settings.retryDelay(attempt));
                 return;
             }
@@ -309,12 +298,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
 
     /** Holding the exclusive producer, what the topic holds is everything any leader ever wrote. */
     private Map<InstanceId, String> readTopic() throws PulsarClientException, AssignmentRecords.RefusedRecord {
-        try (Reader<byte[]> reader = client.newReader()
-                .topic(settings.topic())
-                .startMessageId(MessageId.earliest)
-                .readCompacted(true)
-                .readerName(workerId + "-scheduler-reader")
-                .create()) {
+        try (Reader<byte[]> reader =
+                CompactedTopics.openReader(client, settings.topic(), workerId + "-scheduler-reader")) {
             Map<InstanceId, String> read = new HashMap<>();
             if (!AssignmentRecords.readToEnd(reader, settings.topic(), read, settings.readTimeout().toMillis())) {
                 throw new PulsarClientException.TimeoutException(settings.topic() + " announced a record but none "
