@@ -12,11 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,24 +40,6 @@ public final class BenchWorkers {
     static final String PULSAR_MAIN = "org.apache.pulsar.functions.worker.FunctionWorkerStarter";
     static final List<String> PULSAR_HEAP = List.of("-Xmx384m");
 
-    /**
-     * What Pulsar's bin/pulsar passes on Java 17; the same list as LocalPulsarCluster's (package-private there), which
-     * adds {@code com.sun.management.internal} to the reference's list.
-     */
-    static final List<String> JAVA17_OPENS = List.of(
-            "--add-opens", "java.base/java.lang=ALL-UNNAMED",
-            "--add-opens", "java.base/java.io=ALL-UNNAMED",
-            "--add-opens", "java.base/java.util=ALL-UNNAMED",
-            "--add-opens", "java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens", "java.base/sun.net=ALL-UNNAMED",
-            "--add-opens", "java.management/sun.management=ALL-UNNAMED",
-            "--add-opens", "jdk.management/com.sun.management=ALL-UNNAMED",
-            "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-            "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED");
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -195,7 +174,7 @@ public final class BenchWorkers {
     static Launcher pulsar(LocalPulsarCluster cluster) {
         Path log4j = cluster.workDir().resolve("conf/log4j2.xml");
         List<String> jvm = new ArrayList<>(PULSAR_HEAP);
-        jvm.addAll(JAVA17_OPENS);
+        jvm.addAll(LocalPulsarCluster.JAVA17_OPENS);
         jvm.add("-Dlog4j2.configurationFile=" + log4j);
         List<Path> classpath = PulsarClasspath.jars();
         return new Launcher() {
@@ -380,27 +359,6 @@ public final class BenchWorkers {
         return one.length() > 200 ? one.substring(0, 200) + "..." : one;
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-                if (e != null) {
-                    throw e;
-                }
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-    }
 
     static void progress(String message) {
         System.err.println("[bench] " + message);

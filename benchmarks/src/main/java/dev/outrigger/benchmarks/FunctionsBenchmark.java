@@ -129,7 +129,7 @@ public final class FunctionsBenchmark {
         List<Side> sides = new ArrayList<>();
         int exit = 0;
         try {
-            BenchWorkers.deleteRecursively(work);
+            LocalPulsarCluster.deleteRecursively(work);
             progress("creates=" + creates + ", messages=" + messages + " (+" + warmupMessages + " warm-up), rate="
                     + rate + " msg/s for " + latencySeconds + " s, distribution " + dist + ", package " + jar);
             cluster = LocalPulsarCluster.start(work.resolve("pulsar-cluster"));

@@ -8,7 +8,7 @@ import static dev.outrigger.benchmarks.BenchWorkers.Started;
 import static dev.outrigger.benchmarks.BenchWorkers.abbreviate;
 import static dev.outrigger.benchmarks.BenchWorkers.awaitReady;
 import static dev.outrigger.benchmarks.BenchWorkers.defaultJavaOpts;
-import static dev.outrigger.benchmarks.BenchWorkers.deleteRecursively;
+import static dev.outrigger.devcluster.LocalPulsarCluster.deleteRecursively;
 import static dev.outrigger.benchmarks.BenchWorkers.jvmPid;
 import static dev.outrigger.benchmarks.BenchWorkers.memTotal;
 import static dev.outrigger.benchmarks.BenchWorkers.outrigger;

@@ -43,7 +43,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
     private static final String LOOPBACK = "127.0.0.1";
 
     /** What Pulsar's bin/pulsar passes on Java 17 (netty direct buffers, BookKeeper's CRC32C and fadvise, JVM metrics). */
-    static final List<String> JAVA17_OPENS = List.of(
+    /** What Pulsar's bin/pulsar opens on Java 17; any JVM running Pulsar's server code needs it. */
+    public static final List<String> JAVA17_OPENS = List.of(
             "--add-opens", "java.base/java.lang=ALL-UNNAMED",
             "--add-opens", "java.base/java.io=ALL-UNNAMED",
             "--add-opens", "java.base/java.util=ALL-UNNAMED",
@@ -346,7 +347,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes a directory tree; a missing one is fine. */
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
