@@ -10,6 +10,7 @@ import dev.outrigger.devcluster.WorkerConfig;
 import dev.outrigger.devcluster.WorkerProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -68,6 +69,16 @@ class TwoWorkersIT {
                 assertEquals(Set.of("two-a", "two-b"), workers, status::toString);
             }
             assertEquals(List.of("spread"), adminB.functions().getFunctions("public", userNamespace));
+
+            Map<String, java.util.Collection<String>> assignments = adminA.worker().getAssignments();
+            String fqfn = "public/" + userNamespace + "/spread";
+            assertEquals(Set.of(fqfn + ":0", fqfn + ":1"), assignments.values().stream()
+                    .flatMap(java.util.Collection::stream).filter(id -> id.startsWith(fqfn))
+                    .collect(Collectors.toSet()), assignments::toString);
+            dev.outrigger.devcluster.PulsarAdminCli.Result cli = dev.outrigger.devcluster.PulsarAdminCli.run(
+                    Workers.workDir("two-cli"), second.adminUrl(), "functions-worker", "get-function-assignments");
+            assertEquals(0, cli.exitCode(), cli.stderr());
+            assertTrue(cli.stdout().contains(fqfn + ":0") && cli.stdout().contains(fqfn + ":1"), cli.stdout());
             assertTrue(a.isAlive() && b.isAlive());
         }
     }

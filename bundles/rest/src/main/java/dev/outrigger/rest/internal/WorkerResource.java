@@ -4,14 +4,22 @@ import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.rest.ErrorResponseException;
 import dev.outrigger.api.rest.RestResource;
+import dev.outrigger.api.scheduler.AssignmentService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** Pulsar's {@code /admin/v2/worker} (also at {@code /admin/worker}): who is in the cluster and who leads it. */
 @Component(service = RestResource.class)
@@ -20,6 +28,10 @@ import org.osgi.service.component.annotations.Reference;
 public final class WorkerResource implements RestResource {
 
     private final ClusterService cluster;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AssignmentService assignments;
 
     @Activate
     public WorkerResource(@Reference ClusterService cluster) {
@@ -30,6 +42,19 @@ public final class WorkerResource implements RestResource {
     @Path("/cluster")
     public List<WorkerInfo> getCluster() {
         return cluster.members();
+    }
+
+    /** Pulsar's {@code functions-worker get-function-assignments}: workerId to its fully qualified instance ids. */
+    @GET
+    @Path("/assignments")
+    public Map<String, Collection<String>> getAssignments() {
+        AssignmentService current = assignments;
+        Map<String, Collection<String>> byWorker = new TreeMap<>();
+        if (current != null) {
+            current.assignments().forEach((instance, workerId) -> byWorker
+                    .computeIfAbsent(workerId, id -> new TreeSet<>()).add(instance.fullyQualifiedName()));
+        }
+        return byWorker;
     }
 
     @GET
