@@ -143,7 +143,10 @@ final class TopicTailer {
                         + "from " + settings.topic() + " yet. Please try again in a little while.", null);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new MetadataUnavailableException("Interrupted while waiting for the function metadata", e);
+                // Closing the store interrupts its waiters: say why, not how.
+                throw new MetadataUnavailableException(closed
+                        ? "The metadata store of " + settings.topic() + " was closed"
+                        : "Interrupted while waiting for the function metadata", e);
             } catch (ExecutionException e) {
                 throw new MetadataUnavailableException("Reading " + settings.topic() + " failed", e.getCause());
             }
