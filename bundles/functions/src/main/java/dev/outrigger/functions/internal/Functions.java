@@ -78,7 +78,7 @@ public final class Functions implements FunctionService {
     private final PulsarAdmin brokerAdmin;
     private final PulsarClient client;
     private final PackageStores packages;
-    private final RemoteStatus remoteStatus = new RemoteStatus(JSON);
+    private final OwnerClient owners = new OwnerClient(JSON);
 
     // Optional: without a scheduler or runtime, every instance reports that it has not been scheduled.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -196,7 +196,7 @@ public final class Functions implements FunctionService {
 
     @Override
     public List<String> list(String tenant, String namespace) {
-        requireTenantAndNamespace(tenant, namespace);
+        // As Pulsar's worker: read from the metadata alone, no broker round trip; an unknown namespace lists nothing.
         return metadata.list(tenant, namespace).stream()
                 .filter(record -> record.type() == ComponentType.FUNCTION)
                 .map(record -> record.key().name())
@@ -260,7 +260,7 @@ public final class Functions implements FunctionService {
                     : currentRuntime.stats(instance).map(FunctionInstanceStatsDataImpl.class::cast)
                             .orElseGet(FunctionInstanceStatsDataImpl::new);
         }
-        return remoteStatus.fetchStats(currentCluster, owner, instance);
+        return owners.fetchStats(currentCluster, owner, instance);
     }
 
     @Override
@@ -331,7 +331,7 @@ public final class Functions implements FunctionService {
                     currentRuntime.restart(instance);
                 }
             } else {
-                remoteStatus.restart(currentCluster, owner, instance);
+                owners.restart(currentCluster, owner, instance);
             }
         }
     }
@@ -412,7 +412,7 @@ public final class Functions implements FunctionService {
             data.setWorkerId(owner);
             return data;
         }
-        return remoteStatus.fetch(currentCluster, owner, instance);
+        return owners.fetch(currentCluster, owner, instance);
     }
 
     static FunctionInstanceStatusData notRunning(String error) {

@@ -16,15 +16,15 @@ import java.util.Optional;
 import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataImpl;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 
-/** Asks the worker that runs an instance for its status, over that worker's admin API, as Pulsar's worker does. */
-final class RemoteStatus {
+/** Asks the worker that runs an instance, over its admin API, for the instance's status and stats, or to restart it. */
+final class OwnerClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
 
-    RemoteStatus(ObjectMapper json) {
+    OwnerClient(ObjectMapper json) {
         this.json = json;
     }
 
