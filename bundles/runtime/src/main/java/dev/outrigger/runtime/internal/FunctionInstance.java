@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.ConsumerBuilder;
+import org.apache.pulsar.client.api.ConsumerEventListener;
 import org.apache.pulsar.client.api.DeadLetterPolicy;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
@@ -37,6 +38,7 @@ import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.common.functions.ConsumerConfig;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.functions.FunctionConfig.ProcessingGuarantees;
+import org.apache.pulsar.common.naming.TopicName;
 import org.apache.pulsar.functions.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,7 @@ final class FunctionInstance {
     final Path packageFile;
     private final FunctionConfig config;
     private final PulsarClient client;
+    private final RuntimeSettings settings;
     private final ScheduledExecutorService scheduler;
     final InstanceStats stats = new InstanceStats();
     private final ProcessingGuarantees guarantees;
@@ -83,12 +86,13 @@ final class FunctionInstance {
     private boolean stopped;
 
     FunctionInstance(InstanceId id, FunctionMetadata metadata, FunctionConfig config, Path packageFile,
-            PulsarClient client, ScheduledExecutorService scheduler) {
+            PulsarClient client, RuntimeSettings settings, ScheduledExecutorService scheduler) {
         this.id = id;
         this.metadata = metadata;
         this.config = config;
         this.packageFile = packageFile;
         this.client = client;
+        this.settings = settings;
         this.scheduler = scheduler;
         this.guarantees = config.getProcessingGuarantees() == null
                 ? ProcessingGuarantees.ATLEAST_ONCE : config.getProcessingGuarantees();
@@ -281,44 +285,60 @@ final class FunctionInstance {
     private record Input(List<String> topics, String pattern, ConsumerConfig spec) {
     }
 
+    /**
+     * Every input as Pulsar's FunctionConfigUtils merges them: {@code inputs}, {@code topicsPattern}, {@code
+     * customSerdeInputs}, {@code customSchemaInputs} (a ConsumerConfig as JSON, or a schema type), then {@code
+     * inputSpecs}, later ones overriding earlier ones for the same topic; topics with equal settings share a consumer.
+     */
     private List<Input> inputs() {
-        Map<String, List<String>> topicsBySchema = new LinkedHashMap<>();
-        Map<String, ConsumerConfig> specBySchema = new LinkedHashMap<>();
-        List<Input> inputs = new ArrayList<>();
-        Map<String, String> customSchemas = config.getCustomSchemaInputs() == null
-                ? Map.of() : config.getCustomSchemaInputs();
+        Map<String, ConsumerConfig> specs = new LinkedHashMap<>();
         if (config.getInputs() != null) {
-            for (String topic : config.getInputs()) {
-                ConsumerConfig spec = new ConsumerConfig();
-                spec.setSchemaType(customSchemas.get(topic));
-                String key = Objects.toString(spec.getSchemaType(), "");
-                topicsBySchema.computeIfAbsent(key, k -> new ArrayList<>()).add(topic);
-                specBySchema.putIfAbsent(key, spec);
-            }
+            config.getInputs().forEach(topic -> specs.put(topic, new ConsumerConfig()));
         }
-        if (config.getInputSpecs() != null) {
-            config.getInputSpecs().forEach((topic, spec) -> {
-                ConsumerConfig consumerConfig = spec == null ? new ConsumerConfig() : spec;
-                if (consumerConfig.isRegexPattern()) {
-                    inputs.add(new Input(List.of(), topic, consumerConfig));
-                } else {
-                    String key = Objects.toString(consumerConfig.getSchemaType(), "") + "\u0000"
-                            + consumerConfig.getReceiverQueueSize() + "\u0000" + consumerConfig.getConsumerProperties();
-                    List<String> topics = topicsBySchema.computeIfAbsent(key, k -> new ArrayList<>());
-                    if (!topics.contains(topic)) {
-                        topics.add(topic);
-                    }
-                    specBySchema.putIfAbsent(key, consumerConfig);
-                }
+        String pattern = config.getTopicsPattern() == null || config.getTopicsPattern().isBlank()
+                ? null : config.getTopicsPattern();
+        if (pattern != null) {
+            specs.put(pattern, new ConsumerConfig());
+        }
+        if (config.getCustomSerdeInputs() != null) {
+            config.getCustomSerdeInputs().forEach((topic, serde) -> {
+                ConsumerConfig spec = new ConsumerConfig();
+                spec.setSerdeClassName(serde);
+                specs.put(topic, spec);
             });
         }
-        topicsBySchema.forEach((key, topics) -> inputs.add(0, new Input(topics, null, specBySchema.get(key))));
-        if (config.getTopicsPattern() != null && !config.getTopicsPattern().isBlank()) {
-            ConsumerConfig spec = new ConsumerConfig();
-            spec.setSchemaType(customSchemas.get(config.getTopicsPattern()));
-            inputs.add(new Input(List.of(), config.getTopicsPattern(), spec));
+        if (config.getCustomSchemaInputs() != null) {
+            config.getCustomSchemaInputs().forEach((topic, schema) -> specs.put(topic, customSchemaSpec(schema)));
         }
-        return inputs;
+        if (config.getInputSpecs() != null) {
+            config.getInputSpecs().forEach((topic, spec) -> specs.put(topic, spec == null ? new ConsumerConfig() : spec));
+        }
+        List<Input> inputs = new ArrayList<>();
+        Map<ConsumerConfig, List<String>> topicsBySpec = new LinkedHashMap<>();
+        specs.forEach((topic, spec) -> {
+            if (spec.isRegexPattern() || topic.equals(pattern)) {
+                inputs.add(new Input(List.of(), topic, spec));
+            } else {
+                topicsBySpec.computeIfAbsent(spec, k -> new ArrayList<>()).add(topic);
+            }
+        });
+        List<Input> byTopics = new ArrayList<>();
+        topicsBySpec.forEach((spec, topics) -> byTopics.add(new Input(topics, null, spec)));
+        byTopics.addAll(inputs);
+        return byTopics;
+    }
+
+    private static ConsumerConfig customSchemaSpec(String value) {
+        if (value != null && value.trim().startsWith("{")) {
+            try {
+                return ThreadRuntime.JSON.readValue(value, ConsumerConfig.class);
+            } catch (java.io.IOException e) {
+                // not a ConsumerConfig: a schema type or class name, as below
+            }
+        }
+        ConsumerConfig spec = new ConsumerConfig();
+        spec.setSchemaType(value);
+        return spec;
     }
 
     private List<String> inputTopicNames() {
@@ -341,7 +361,7 @@ final class FunctionInstance {
         private volatile Throwable fatal;
         volatile boolean processedAny;
         private Object function;
-        private InstanceContext context;
+        private volatile InstanceContext context;
         private Schema<?> outputSchema;
         private final Map<Consumer<?>, Schema<?>> consumers = new LinkedHashMap<>();
         private final Semaphore asyncPermits;
@@ -351,8 +371,8 @@ final class FunctionInstance {
             this.thread = new Thread(this, "outrigger-function-" + id.fullyQualifiedName());
             thread.setDaemon(true);
             thread.setContextClassLoader(PULSAR_LOADER);
-            Integer maxPending = config.getMaxPendingAsyncRequests();
-            asyncPermits = new Semaphore(maxPending == null || maxPending <= 0 ? 1000 : maxPending);
+            // Pulsar's worker takes the worker's setting; the function's own is LocalRunner's
+            asyncPermits = new Semaphore(settings.maxPendingAsyncRequests());
         }
 
         void stopAndJoin() {
@@ -377,13 +397,20 @@ final class FunctionInstance {
                     function = newFunction();
                 }
                 context = new InstanceContext(config, functionId, String.valueOf(metadata.version()), id.instanceId(),
-                        inputTopicNames(), client, stats, loader, t -> {
+                        inputTopicNames(), client, settings.exposedAdmin(), stats, loader, t -> {
                             fatal = t;
                         });
                 String output = config.getOutput();
                 if (output != null && !output.isBlank() && !types.voidOutput()) {
-                    outputSchema = FunctionTypes.schema(types.output, config.getOutputSchemaType(), loader, false);
-                    context.producer(output, outputSchema);
+                    String outputSchemaType = config.getOutputSchemaType();
+                    if (outputSchemaType == null || outputSchemaType.isBlank()) {
+                        outputSchemaType = config.getOutputSerdeClassName();
+                    }
+                    outputSchema = FunctionTypes.schema(types.output, outputSchemaType, loader, false);
+                    if (guarantees != ProcessingGuarantees.EFFECTIVELY_ONCE) {
+                        // created up front as Pulsar's sink does; effectively once names one per input partition
+                        context.outputProducer(output, outputSchema, null);
+                    }
                 }
                 subscribe();
                 if (types.kind == FunctionTypes.Kind.PULSAR) {
@@ -416,7 +443,7 @@ final class FunctionInstance {
         private void subscribe() throws PulsarClientException {
             for (Input input : inputs()) {
                 ConsumerConfig spec = input.spec();
-                Schema<?> schema = FunctionTypes.schema(types.input, spec.getSchemaType(), loader, true);
+                Schema<?> schema = FunctionTypes.inputSchema(types.input, spec, loader);
                 ConsumerBuilder<?> builder = client.newConsumer(schema)
                         .subscriptionName(subscriptionName())
                         .subscriptionType(subscriptionType())
@@ -436,6 +463,31 @@ final class FunctionInstance {
                 }
                 if (spec.getConsumerProperties() != null && !spec.getConsumerProperties().isEmpty()) {
                     builder.properties(spec.getConsumerProperties());
+                }
+                if (spec.getCryptoConfig() != null) {
+                    builder.cryptoKeyReader(CryptoKeyReaders.create(spec.getCryptoConfig(), loader));
+                    if (spec.getCryptoConfig().getConsumerCryptoFailureAction() != null) {
+                        builder.cryptoFailureAction(spec.getCryptoConfig().getConsumerCryptoFailureAction());
+                    }
+                }
+                if (guarantees == ProcessingGuarantees.EFFECTIVELY_ONCE) {
+                    builder.consumerEventListener(new ConsumerEventListener() {
+                        @Override
+                        public void becameActive(Consumer<?> consumer, int partitionId) {
+                            // the producers are created when the first result of that partition is sent
+                        }
+
+                        @Override
+                        public void becameInactive(Consumer<?> consumer, int partitionId) {
+                            // as Pulsar's sink: give the partition's producer name up for the consumer taking over
+                            InstanceContext current = context;
+                            if (current != null) {
+                                current.closeOutputProducersNamed(consumer.getTopic());
+                                current.closeOutputProducersNamed(TopicName.get(consumer.getTopic())
+                                        .getPartition(partitionId).toString());
+                            }
+                        }
+                    });
                 }
                 if (config.getTimeoutMs() != null && config.getTimeoutMs() > 0) {
                     builder.ackTimeout(config.getTimeoutMs(), TimeUnit.MILLISECONDS);
@@ -567,7 +619,12 @@ final class FunctionInstance {
         }
 
         private void failRecord(Record<?> record) {
-            if (autoAck()) {
+            if (guarantees == ProcessingGuarantees.EFFECTIVELY_ONCE) {
+                // As Pulsar's: no redelivery out of order under effectively once; the run ends and the next one
+                // resumes from the last acknowledged input.
+                fatal = new IllegalStateException("Failed to process message: "
+                        + record.getMessage().map(message -> message.getMessageId().toString()).orElse("?"));
+            } else if (autoAck()) {
                 record.fail();
             }
         }
@@ -601,7 +658,19 @@ final class FunctionInstance {
                 schema = FunctionTypes.defaultSchema(payload.getClass(), false);
             }
             try {
-                TypedMessageBuilder builder = context.producer(topic, schema).newMessage().value(payload);
+                TypedMessageBuilder builder;
+                if (guarantees == ProcessingGuarantees.EFFECTIVELY_ONCE) {
+                    // Pulsar's effectively-once sink: one producer per input partition, named after it, and the input's
+                    // position as the sequence id, so the broker's deduplication drops what a replay sends again
+                    String partition = input.getPartitionId().orElseThrow(() -> new IllegalStateException(
+                            "PartitionId needs to be specified for every record while in Effectively-once mode"));
+                    long sequence = input.getRecordSequence().orElseThrow(() -> new IllegalStateException(
+                            "RecordSequence needs to be specified for every record while in Effectively-once mode"));
+                    builder = context.outputProducer(topic, schema, partition).newMessage().value(payload)
+                            .sequenceId(sequence);
+                } else {
+                    builder = context.outputProducer(topic, schema, null).newMessage().value(payload);
+                }
                 if (key != null) {
                     builder.key(key);
                 }

@@ -15,6 +15,9 @@ import java.util.Map;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.schema.GenericObject;
 import org.apache.pulsar.client.api.schema.GenericRecord;
+import org.apache.pulsar.client.api.schema.SchemaDefinition;
+import org.apache.pulsar.common.functions.ConsumerConfig;
+import org.apache.pulsar.functions.api.SerDe;
 
 /** The input and output types of a function class, and the schemas Pulsar's runtime picks for them. */
 final class FunctionTypes {
@@ -130,16 +133,40 @@ final class FunctionTypes {
         return output == Void.class || output == void.class;
     }
 
+    /** Pulsar's default SerDe: naming it is the same as naming nothing. */
+    static final String DEFAULT_SERDE = "org.apache.pulsar.functions.api.utils.DefaultSerDe";
+
+    /** @return the schema of an input spec: its schema type, else its SerDe class, with its schema properties */
+    static Schema<?> inputSchema(Class<?> type, ConsumerConfig spec, ClassLoader functionLoader) {
+        String schemaType = spec.getSchemaType();
+        if (schemaType == null || schemaType.isBlank()) {
+            schemaType = spec.getSerdeClassName();
+        }
+        return schema(type, schemaType, spec.getSchemaProperties(), functionLoader, true);
+    }
+
+    static Schema<?> schema(Class<?> type, String schemaType, ClassLoader functionLoader, boolean input) {
+        return schema(type, schemaType, null, functionLoader, input);
+    }
+
     /**
+     * As Pulsar's TopicSchema: the string names a schema type, or a class in the function's package that is a {@link
+     * Schema} or else a {@link SerDe}.
+     *
      * @param schemaType a schema type name (Pulsar's {@code schemaType}/{@code outputSchemaType}/{@code
-     *     customSchemaInputs}), a class name of a {@link Schema} implementation in the function's package, or empty
+     *     customSchemaInputs}), a class name of a {@link Schema} or {@link SerDe} implementation in the function's
+     *     package, or empty
+     * @param properties schema properties for JSON and AVRO, or null
      * @return the schema Pulsar's runtime uses for that class and setting
+     * @throws IllegalArgumentException if the type is not supported or the class cannot be used
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    static Schema<?> schema(Class<?> type, String schemaType, ClassLoader functionLoader, boolean input) {
-        if (schemaType == null || schemaType.isBlank()) {
+    static Schema<?> schema(Class<?> type, String schemaType, Map<String, String> properties,
+            ClassLoader functionLoader, boolean input) {
+        if (schemaType == null || schemaType.isBlank() || DEFAULT_SERDE.equals(schemaType)) {
             return defaultSchema(type, input);
         }
+        Map<String, String> schemaProperties = properties == null ? Map.of() : properties;
         switch (schemaType.toUpperCase(Locale.ROOT)) {
             case "NONE":
             case "BYTES":
@@ -147,16 +174,22 @@ final class FunctionTypes {
             case "STRING":
                 return Schema.STRING;
             case "JSON":
-                return Schema.JSON((Class) type);
+                return Schema.JSON(SchemaDefinition.builder().withPojo(type).withProperties(schemaProperties).build());
             case "AVRO":
-                return Schema.AVRO((Class) type);
+                return Schema.AVRO(SchemaDefinition.builder().withPojo(type).withProperties(schemaProperties).build());
             case "AUTO_CONSUME":
             case "AUTO":
                 return input ? Schema.AUTO_CONSUME() : defaultSchema(type, false);
+            case "AUTO_PUBLISH":
+                return Schema.AUTO_PRODUCE_BYTES();
             case "KEY_VALUE":
+                // Pulsar's TopicSchema: the key and the value stay bytes; functions usually read KEY_VALUE topics
+                // through AUTO_CONSUME (GenericObject) instead
+                return Schema.KV_BYTES();
             case "PROTOBUF":
             case "PROTOBUF_NATIVE":
-                throw new IllegalArgumentException("Schema type " + schemaType + " is not supported by the thread runtime yet");
+                throw new IllegalArgumentException("Schema type " + schemaType
+                        + " is not supported by Outrigger's thread runtime yet: use AUTO_CONSUME or BYTES");
             default:
                 break;
         }
@@ -164,12 +197,21 @@ final class FunctionTypes {
         if (builtIn != null) {
             return builtIn;
         }
+        Object instance;
         try {
             Class<?> schemaClass = Class.forName(schemaType, true, functionLoader);
-            return (Schema<?>) schemaClass.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
-            throw new IllegalArgumentException("Cannot use the schema " + schemaType + ": " + e, e);
+            instance = schemaClass.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalArgumentException("Cannot use the schema or SerDe " + schemaType + ": " + e, e);
         }
+        if (instance instanceof Schema<?> schema) {
+            return schema;
+        }
+        if (instance instanceof SerDe<?> serDe) {
+            return new SerDeSchema<>(serDe);
+        }
+        throw new IllegalArgumentException(schemaType + " is neither a " + Schema.class.getName() + " nor a "
+                + SerDe.class.getName());
     }
 
     private static Schema<?> defaultSchemaByName(String name) {
@@ -228,6 +270,8 @@ final class FunctionTypes {
             return Schema.LOCAL_TIME;
         } else if (type == LocalDateTime.class) {
             return Schema.LOCAL_DATE_TIME;
+        } else if (type == org.apache.pulsar.common.schema.KeyValue.class) {
+            return Schema.KV_BYTES();
         } else if (type == Object.class || type == GenericRecord.class || type == GenericObject.class) {
             return input ? Schema.AUTO_CONSUME() : Schema.BYTES;
         }

@@ -18,6 +18,7 @@ import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TypedMessageBuilder;
+import org.apache.pulsar.common.functions.CryptoConfig;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.functions.ProducerConfig;
 import org.apache.pulsar.functions.api.Context;
@@ -42,11 +43,19 @@ final class InstanceContext implements Context {
     private final Logger logger;
     private final Map<String, Producer<?>> producers = new ConcurrentHashMap<>();
     private final FunctionInstance.FatalHandler fatal;
+    private final PulsarAdmin admin;
+    private final Producer<byte[]> logTopicProducer;
     private volatile Record<?> currentRecord;
 
+    private static final long CLOSE_WAIT_SECONDS = 10;
+
+    /**
+     * @param admin the admin client functions may use ({@code exposeAdminClientEnabled}), or null
+     * @throws PulsarClientException if the {@code logTopic} producer cannot be created
+     */
     InstanceContext(FunctionConfig config, String functionId, String functionVersion, int instanceId,
-            List<String> inputTopics, PulsarClient client, InstanceStats stats, ClassLoader functionLoader,
-            FunctionInstance.FatalHandler fatal) {
+            List<String> inputTopics, PulsarClient client, PulsarAdmin admin, InstanceStats stats,
+            ClassLoader functionLoader, FunctionInstance.FatalHandler fatal) throws PulsarClientException {
         this.config = config;
         this.functionId = functionId;
         this.functionVersion = functionVersion;
@@ -56,18 +65,52 @@ final class InstanceContext implements Context {
         this.stats = stats;
         this.functionLoader = functionLoader;
         this.fatal = fatal;
+        this.admin = admin;
         // Pulsar's JavaInstanceRunnable names the instance's logger this way.
-        this.logger = LoggerFactory.getLogger("function-" + config.getName());
+        Logger functionLogger = LoggerFactory.getLogger("function-" + config.getName());
+        String logTopic = config.getLogTopic();
+        if (logTopic == null || logTopic.isBlank()) {
+            this.logTopicProducer = null;
+            this.logger = functionLogger;
+        } else {
+            String fqfn = config.getTenant() + "/" + config.getNamespace() + "/" + config.getName();
+            // Pulsar's LogAppender: batched, never blocking the function when the queue is full
+            this.logTopicProducer = client.newProducer()
+                    .topic(logTopic)
+                    .blockIfQueueFull(false)
+                    .enableBatching(true)
+                    .compressionType(CompressionType.LZ4)
+                    .batchingMaxPublishDelay(100, TimeUnit.MILLISECONDS)
+                    .property("function", fqfn)
+                    .create();
+            this.logger = new LogTopicLogger(functionLogger, logTopicProducer, fqfn, String.valueOf(instanceId));
+        }
     }
 
     void setCurrentRecord(Record<?> record) {
         currentRecord = record;
     }
 
-    /** @return a producer for the topic and schema, created on first use and kept for this run */
-    @SuppressWarnings("unchecked")
+    /** @return a producer for {@code Context.publish} and {@code newOutputMessage}, kept for this run */
     <X> Producer<X> producer(String topic, Schema<X> schema) throws PulsarClientException {
-        String key = topic + "\u0000" + schema.getSchemaInfo().getType() + "\u0000" + schema.getSchemaInfo().getName();
+        return producer(topic, schema, false, null);
+    }
+
+    /**
+     * @param producerName null, or the name that makes the broker deduplicate by sequence id (effectively once)
+     * @return a producer for the function's results, with the function's {@code producerConfig} (crypto included), as
+     *     Pulsar's sink of a function has
+     */
+    <X> Producer<X> outputProducer(String topic, Schema<X> schema, String producerName) throws PulsarClientException {
+        return producer(topic, schema, true, producerName);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <X> Producer<X> producer(String topic, Schema<X> schema, boolean output, String producerName)
+            throws PulsarClientException {
+        String schemaKey = schema instanceof SerDeSchema<?> serDe ? "serde:" + serDe.serDeClassName()
+                : schema.getSchemaInfo().getType() + "\u0000" + schema.getSchemaInfo().getName();
+        String key = topic + "\u0000" + schemaKey + "\u0000" + output + "\u0000" + producerName;
         Producer<?> existing = producers.get(key);
         if (existing != null) {
             return (Producer<X>) existing;
@@ -84,21 +127,41 @@ final class InstanceContext implements Context {
                     .batchingMaxPublishDelay(10, TimeUnit.MILLISECONDS)
                     .compressionType(CompressionType.LZ4)
                     .hashingScheme(HashingScheme.Murmur3_32Hash)
+                    // Pulsar's: an infinite send timeout, so a blocked consumer cannot deadlock with its producer
                     .sendTimeout(0, TimeUnit.SECONDS)
                     .properties(Map.of(
                             "application", "pulsar-function",
                             "id", config.getTenant() + "/" + config.getNamespace() + "/" + config.getName(),
                             "instance_id", String.valueOf(instanceId)));
+            if (producerName != null) {
+                builder.producerName(producerName);
+            }
             ProducerConfig producerConfig = config.getProducerConfig();
             if (producerConfig != null) {
                 if (producerConfig.getMaxPendingMessages() != null && producerConfig.getMaxPendingMessages() > 0) {
                     builder.maxPendingMessages(producerConfig.getMaxPendingMessages());
                 }
-                if (producerConfig.getCompressionType() != null) {
-                    builder.compressionType(producerConfig.getCompressionType());
+                if (producerConfig.getMaxPendingMessagesAcrossPartitions() != null
+                        && producerConfig.getMaxPendingMessagesAcrossPartitions() > 0) {
+                    builder.maxPendingMessagesAcrossPartitions(producerConfig.getMaxPendingMessagesAcrossPartitions());
                 }
                 if ("KEY_BASED".equalsIgnoreCase(producerConfig.getBatchBuilder())) {
                     builder.batcherBuilder(org.apache.pulsar.client.api.BatcherBuilder.KEY_BASED);
+                }
+                if (output && producerConfig.getCompressionType() != null) {
+                    builder.compressionType(producerConfig.getCompressionType());
+                }
+                CryptoConfig crypto = producerConfig.getCryptoConfig();
+                if (output && crypto != null) {
+                    builder.cryptoKeyReader(CryptoKeyReaders.create(crypto, functionLoader));
+                    if (crypto.getEncryptionKeys() != null) {
+                        for (String encryptionKey : crypto.getEncryptionKeys()) {
+                            builder.addEncryptionKey(encryptionKey);
+                        }
+                    }
+                    if (crypto.getProducerCryptoFailureAction() != null) {
+                        builder.cryptoFailureAction(crypto.getProducerCryptoFailureAction());
+                    }
                 }
             }
             Producer<X> producer = builder.create();
@@ -107,8 +170,25 @@ final class InstanceContext implements Context {
         }
     }
 
+    /**
+     * Closes the producers named {@code producerName} (effectively once): the partition they were named after went to
+     * another consumer, whose instance must be able to take the name.
+     */
+    void closeOutputProducersNamed(String producerName) {
+        synchronized (producers) {
+            producers.entrySet().removeIf(entry -> {
+                if (producerName.equals(entry.getValue().getProducerName())) {
+                    entry.getValue().closeAsync();
+                    return true;
+                }
+                return false;
+            });
+        }
+    }
+
     /** Closes the producers of this run, after flushing what they hold. */
     void closeProducers() {
+        List<CompletableFuture<Void>> closed = new java.util.ArrayList<>();
         synchronized (producers) {
             for (Producer<?> producer : producers.values()) {
                 try {
@@ -116,9 +196,21 @@ final class InstanceContext implements Context {
                 } catch (PulsarClientException e) {
                     // closing anyway
                 }
-                producer.closeAsync();
+                closed.add(producer.closeAsync());
             }
             producers.clear();
+        }
+        if (logTopicProducer != null) {
+            closed.add(logTopicProducer.closeAsync());
+        }
+        // waited for: the next run of this instance may take the same producer names (effectively once)
+        try {
+            CompletableFuture.allOf(closed.toArray(new CompletableFuture<?>[0])).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            org.slf4j.LoggerFactory.getLogger(InstanceContext.class)
+                    .debug("Closing the producers of {} did not finish: {}", config.getName(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -255,7 +347,8 @@ final class InstanceContext implements Context {
 
     @Override
     public String getOutputSchemaType() {
-        return config.getOutputSchemaType();
+        String schemaType = config.getOutputSchemaType();
+        return schemaType == null || schemaType.isEmpty() ? config.getOutputSerdeClassName() : schemaType;
     }
 
     @Override
@@ -278,9 +371,14 @@ final class InstanceContext implements Context {
         return config.getUserConfig() == null ? Map.of() : config.getUserConfig();
     }
 
+    /** As Pulsar's: a string value starting with {@code $} names an environment variable. */
     @Override
     public Optional<Object> getUserConfigValue(String key) {
-        return Optional.ofNullable(getUserConfigMap().get(key));
+        Object value = getUserConfigMap().get(key);
+        if (value instanceof String text && text.startsWith("$")) {
+            return Optional.ofNullable(System.getenv(text.substring(1)));
+        }
+        return Optional.ofNullable(value);
     }
 
     @Override
@@ -290,7 +388,11 @@ final class InstanceContext implements Context {
 
     @Override
     public PulsarAdmin getPulsarAdmin() {
-        throw new UnsupportedOperationException("exposePulsarAdminClientEnabled is not supported");
+        if (admin == null) {
+            // Pulsar's words, when the worker's exposeAdminClientEnabled is false
+            throw new IllegalStateException("PulsarAdmin is not enabled in function worker");
+        }
+        return admin;
     }
 
     @Override

@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
+import org.apache.pulsar.client.api.MessageId;
+import org.apache.pulsar.client.api.MessageIdAdv;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.TopicMessageId;
 import org.apache.pulsar.common.naming.TopicName;
@@ -68,9 +70,21 @@ final class MessageRecord<T> implements Record<T> {
         });
     }
 
+    /**
+     * Pulsar's FunctionCommon.getSequenceId: the ledger id shifted left by 28 bits, or'ed with the entry id. Effectively
+     * once sends results with it as the sequence id, so a replayed input gives a duplicate the broker drops. (As in
+     * Pulsar, messages of one batch share it, so inputs must not be batched for effectively once.)
+     */
     @Override
     public Optional<Long> getRecordSequence() {
-        return message.getSequenceId() >= 0 ? Optional.of(message.getSequenceId()) : Optional.empty();
+        return sequenceOf(message.getMessageId());
+    }
+
+    static Optional<Long> sequenceOf(MessageId id) {
+        if (id instanceof MessageIdAdv adv) {
+            return Optional.of((adv.getLedgerId() << 28) | adv.getEntryId());
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -47,10 +47,16 @@ public final class ThreadRuntime implements FunctionRuntime {
         return thread;
     });
     private volatile boolean closed;
+    private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
 
     @Activate
     public ThreadRuntime(@Reference PulsarClient client) {
         this.client = client;
+    }
+
+    /** The worker configuration's settings; instances started from now on take them. */
+    void settings(RuntimeSettings settings) {
+        this.settings = settings;
     }
 
     @Override
@@ -97,7 +103,7 @@ public final class ThreadRuntime implements FunctionRuntime {
                 instances.remove(id);
                 existing.stop();
             }
-            started = new FunctionInstance(id, metadata, config, packageFile, client, restarts);
+            started = new FunctionInstance(id, metadata, config, packageFile, client, settings, restarts);
             instances.put(id, started);
             started.start();
         }

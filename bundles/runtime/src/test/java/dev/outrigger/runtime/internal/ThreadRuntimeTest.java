@@ -3,6 +3,7 @@ package dev.outrigger.runtime.internal;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -388,4 +389,89 @@ class ThreadRuntimeTest {
     }
 
 
+
+    @Test
+    void serDeClassesFromThePackageEncodeInputsAndOutputs() throws Exception {
+        String name = "serde-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "serde-in";
+        String output = prefix + "serde-out";
+        String serde = "org.apache.pulsar.functions.api.examples.CustomBaseSerde";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        FunctionMetadata metadata = metadata(name, 0, "org.apache.pulsar.functions.api.examples.CustomBaseToBaseFunction",
+                input, output, Map.of("customSerdeInputs", Map.of(input, serde), "outputSerdeClassName", serde));
+        try (Consumer<byte[]> results = client.newConsumer(Schema.BYTES).topic(output).subscriptionName("test")
+                .subscribe(); Producer<byte[]> producer = client.newProducer(Schema.BYTES).topic(input).create()) {
+            runtime.start(metadata, 0, examplesJar);
+            awaitRunning(id);
+            producer.send(java.nio.ByteBuffer.allocate(8).putLong(42).array());
+            Message<byte[]> result = results.receive(30, TimeUnit.SECONDS);
+            assertNotNull(result, () -> "no result; status " + status(id));
+            // CustomBaseToBaseFunction adds 100; CustomBaseSerde writes a long in 8 bytes
+            assertEquals(142L, java.nio.ByteBuffer.wrap(result.getValue()).getLong());
+        }
+    }
+
+    @Test
+    void contextLoggerPublishesToTheLogTopicAsPulsarsAppenderDoes() throws Exception {
+        String name = "logging-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "log-in";
+        String logTopic = prefix + "log";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        try (Consumer<byte[]> logs = client.newConsumer(Schema.BYTES).topic(logTopic).subscriptionName("test")
+                .subscribe(); Producer<String> producer = producer(input)) {
+            runtime.start(metadata(name, 0, "org.apache.pulsar.functions.api.examples.LoggingFunction", input, null,
+                    Map.of("logTopic", logTopic)), 0, examplesJar);
+            awaitRunning(id);
+            producer.send("hello");
+            Message<byte[]> line = logs.receive(30, TimeUnit.SECONDS);
+            assertNotNull(line, () -> "nothing on the log topic; status " + status(id));
+            assertEquals("hello-log", new String(line.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals("INFO", line.getProperty("loglevel"));
+            assertEquals("0", line.getProperty("instance"));
+            assertEquals("public/default/" + name, line.getProperty("fqn"));
+        }
+    }
+
+    @Test
+    void effectivelyOnceNamesTheProducerAfterTheInputAndUsesItsPositionAsSequenceId() throws Exception {
+        String name = "once-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "once-in";
+        String output = prefix + "once-out";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        try (Consumer<String> results = outputConsumer(output);
+                Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false)
+                        .create()) {
+            runtime.start(metadata(name, 0, ExclamationFunction.class.getName(), input, output,
+                    Map.of("processingGuarantees", "EFFECTIVELY_ONCE")), 0, examplesJar);
+            awaitRunning(id);
+            org.apache.pulsar.client.api.MessageId sent = producer.send("a");
+            Message<String> result = results.receive(30, TimeUnit.SECONDS);
+            assertNotNull(result, () -> "no result; status " + status(id));
+            assertEquals("a!", result.getValue());
+            assertEquals(input, result.getProducerName());
+            assertEquals(MessageRecord.sequenceOf(sent).orElseThrow(), result.getSequenceId());
+        }
+    }
+
+    @Test
+    void exposedAdminAndEnvironmentUserConfig() throws Exception {
+        assertEquals(admin, RuntimeSettings.of(Map.of("exposeAdminClientEnabled", true), admin).exposedAdmin());
+        assertNull(RuntimeSettings.of(Map.of("exposeAdminClientEnabled", false), admin).exposedAdmin());
+        assertEquals(7, RuntimeSettings.of(Map.of("maxPendingAsyncRequests", 7), admin).maxPendingAsyncRequests());
+        String input = prefix + "admin-in";
+        InstanceContext context = new InstanceContext(
+                ThreadRuntime.JSON.readValue("{\"tenant\":\"public\",\"namespace\":\"default\",\"name\":\"n\","
+                        + "\"userConfig\":{\"home\":\"$HOME\",\"n\":1}}",
+                        org.apache.pulsar.common.functions.FunctionConfig.class),
+                "id", "0", 0, List.of(input), client, admin, new InstanceStats(), getClass().getClassLoader(), t -> { });
+        assertEquals(System.getenv("HOME"), context.getUserConfigValue("home").orElse(null));
+        assertEquals(1, context.getUserConfigValue("n").orElseThrow());
+        assertEquals(admin, context.getPulsarAdmin());
+        InstanceContext hidden = new InstanceContext(
+                ThreadRuntime.JSON.readValue("{\"tenant\":\"public\",\"namespace\":\"default\",\"name\":\"n\"}",
+                        org.apache.pulsar.common.functions.FunctionConfig.class),
+                "id", "0", 0, List.of(input), client, null, new InstanceStats(), getClass().getClassLoader(), t -> { });
+        IllegalStateException refused = assertThrows(IllegalStateException.class, hidden::getPulsarAdmin);
+        assertEquals("PulsarAdmin is not enabled in function worker", refused.getMessage());
+    }
 }
