@@ -138,14 +138,47 @@ class RunningFunctionsIT {
 
     @Test
     void aKilledWorkerResumesWithoutLosingMessages() throws Exception {
-        WorkerConfig config = WorkerConfig.forCluster(pulsar, "survivor", namespace + "-k");
-        Path dir = Workers.workDir("survivor");
+        Set<String> received = killMidStreamAndResume("survivor", exclamation("durable"), new java.util.ArrayList<>());
+        assertEquals(600, received.size());
+    }
+
+    /**
+     * Effectively once as Pulsar defines it: with deduplication on the output's namespace and unbatched inputs, a
+     * worker killed mid-stream replays what it had not acknowledged, and the broker drops the results it already had,
+     * so each input appears exactly once.
+     */
+    @Test
+    void effectivelyOnceGivesEachResultOnceAcrossAKill() throws Exception {
+        String dedupNamespace = namespace + "-eo";
+        broker.namespaces().createNamespace(dedupNamespace);
+        broker.namespaces().setDeduplicationStatus(dedupNamespace, true);
+        FunctionConfig function = exclamation("once");
+        function.setInputs(List.of("persistent://" + dedupNamespace + "/once-in"));
+        function.setOutput("persistent://" + dedupNamespace + "/once-out");
+        function.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.EFFECTIVELY_ONCE);
+        List<String> everyResult = new java.util.ArrayList<>();
+        killMidStreamAndResume("once", function, everyResult);
+        // anything sent twice would be there by now, right behind the last first copy
+        try (Consumer<String> late = client.newConsumer(Schema.STRING).topic(function.getOutput())
+                .subscriptionName("test").subscribe()) {
+            Message<String> extra = late.receive(3, TimeUnit.SECONDS);
+            assertTrue(extra == null, () -> "a result came twice: " + extra.getValue());
+        }
+        assertEquals(600, everyResult.size(), () -> "results were duplicated: " + everyResult.size() + " for 600");
+        assertEquals(600, new HashSet<>(everyResult).size());
+    }
+
+    /** Sends half the inputs, SIGKILLs the worker, sends the rest, starts it again and reads every result. */
+    private Set<String> killMidStreamAndResume(String workerId, FunctionConfig function, List<String> everyResult)
+            throws Exception {
+        WorkerConfig config = WorkerConfig.forCluster(pulsar, workerId, namespace + "-" + workerId);
+        Path dir = Workers.workDir(workerId);
         Path yaml = config.write(dir.resolve("functions_worker.yml"));
-        FunctionConfig function = exclamation("durable");
         int total = 600;
         try (Consumer<String> output = client.newConsumer(Schema.STRING).topic(function.getOutput())
                 .subscriptionName("test").subscribe();
-                Producer<String> input = client.newProducer(Schema.STRING)
+                // unbatched: effectively once identifies inputs by ledger and entry, as Pulsar does
+                Producer<String> input = client.newProducer(Schema.STRING).enableBatching(false)
                         .topic(function.getInputs().iterator().next()).create()) {
             WorkerProcess first = Workers.start(dir, yaml, dir.resolve("data"));
             try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(config.adminUrl()).build()) {
@@ -176,13 +209,15 @@ class RunningFunctionsIT {
                     assertTrue(message != null, () -> "Only " + received.size() + " of " + total
                             + " arrived after the restart:\n" + second.log());
                     received.add(message.getValue());
+                    everyResult.add(message.getValue());
                     output.acknowledge(message);
                 }
                 for (int i = 0; i < total; i++) {
                     assertTrue(received.contains("k-" + i + "!"), "missing k-" + i + "!");
                 }
-                assertEquals(function.getClassName(),
-                        admin.functions().getFunction("public", function.getNamespace(), "durable").getClassName());
+                assertEquals(function.getClassName(), admin.functions()
+                        .getFunction("public", function.getNamespace(), function.getName()).getClassName());
+                return received;
             }
         }
     }
