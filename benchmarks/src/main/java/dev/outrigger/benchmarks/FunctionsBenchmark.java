@@ -44,6 +44,9 @@ import org.apache.pulsar.common.functions.FunctionConfig;
  * <ol>
  *   <li>wall time of {@code createFunction(config, examplesJar)};</li>
  *   <li>start of that call to the first status with {@code numRunning == 1}, polled every 20 ms;</li>
+ *   <li>start of that call to the arrival of the first result: one input is waiting before the create and the function
+ *       subscribes at Earliest, so this is the whole path to a processed message, whatever "running" means to
+ *       each worker's status;</li>
  *   <li>throughput: {@code messages} sent unpaced (sendAsync, flush) to one running instance, first send to the last
  *       output received, every message accounted for;</li>
  *   <li>latency: {@code rate} msg/s for {@code latencySeconds}, send -> receive (the send time is in the value).</li>
@@ -78,6 +81,7 @@ public final class FunctionsBenchmark {
         PulsarAdmin admin;
         final List<Double> createMillis = new ArrayList<>();
         final List<Double> runningMillis = new ArrayList<>();
+        final List<Double> firstResultMillis = new ArrayList<>();
         final List<Double> deleteMillis = new ArrayList<>();
         boolean createsFailed;
         FunctionsReport.Flow throughput;
@@ -160,13 +164,13 @@ public final class FunctionsBenchmark {
 
             // Warm-up: one create (to running) and delete on each, not counted.
             for (Side side : List.of(p, o)) {
-                createOne(side, "warm", jar, false);
+                createOne(side, client, "warm", jar, false);
             }
             // 1 + 2: creates, order alternating.
             for (int i = 0; i < creates; i++) {
                 for (Side side : i % 2 == 0 ? List.of(o, p) : List.of(p, o)) {
                     if (!side.createsFailed) {
-                        createOne(side, "c" + i, jar, true);
+                        createOne(side, client, "c" + i, jar, true);
                     }
                 }
             }
@@ -274,8 +278,24 @@ public final class FunctionsBenchmark {
     }
 
     /** Creates {@code name}, waits until it runs, deletes it; records the three times if {@code counted}. */
-    private static void createOne(Side side, String name, Path jar, boolean counted) throws InterruptedException {
+    private static void createOne(Side side, PulsarClient client, String name, Path jar, boolean counted)
+            throws InterruptedException {
         FunctionConfig function = exclamation(side, name);
+        function.setSubscriptionPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.Earliest);
+        java.util.concurrent.CompletableFuture<Long> firstResult = new java.util.concurrent.CompletableFuture<>();
+        Consumer<String> results;
+        try {
+            results = client.newConsumer(Schema.STRING).topic(function.getOutput()).subscriptionName("bench")
+                    .messageListener((consumer, message) -> firstResult.complete(System.nanoTime())).subscribe();
+            try (Producer<String> input = client.newProducer(Schema.STRING).topic(function.getInputs().iterator().next())
+                    .create()) {
+                input.send("first");
+            }
+        } catch (org.apache.pulsar.client.api.PulsarClientException e) {
+            fail(side, "preparing the first input of " + name, function, e);
+            side.createsFailed = true;
+            return;
+        }
         // Pulsar's worker answers GET /admin/v2/worker/cluster before its leader is ready, and refuses creates
         // meanwhile ("Leader not yet ready. Please retry again", HTTP 503): the warm-up create waits that out.
         long waitStart = System.nanoTime();
@@ -306,6 +326,15 @@ public final class FunctionsBenchmark {
         if (running < 0) {
             side.createsFailed = true;
         }
+        long resultAt = -1;
+        try {
+            resultAt = firstResult.get(RUNNING_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            fail(side, name + ": no first result within " + RUNNING_DEADLINE.toSeconds() + " s", function, null);
+            side.createsFailed = true;
+        } finally {
+            results.closeAsync();
+        }
         long t2 = System.nanoTime();
         boolean deleted = false;
         try {
@@ -316,15 +345,20 @@ public final class FunctionsBenchmark {
             side.createsFailed = true;
         }
         long t3 = System.nanoTime();
-        String line = String.format(Locale.ROOT, "%-12s %s: createFunction %.0f ms, -> running %s, delete %s",
+        String line = String.format(Locale.ROOT,
+                "%-12s %s: createFunction %.0f ms, -> running %s, -> first result %s, delete %s",
                 side.label(), name, (t1 - t0) / 1e6,
                 running < 0 ? "FAILED" : String.format(Locale.ROOT, "%.0f ms", (running - t0) / 1e6),
+                resultAt < 0 ? "FAILED" : String.format(Locale.ROOT, "%.0f ms", (resultAt - t0) / 1e6),
                 deleted ? String.format(Locale.ROOT, "%.0f ms", (t3 - t2) / 1e6) : "FAILED");
         progress(line + (counted ? "" : " (warm-up, not counted)"));
         if (counted) {
             side.createMillis.add((t1 - t0) / 1e6);
             if (running >= 0) {
                 side.runningMillis.add((running - t0) / 1e6);
+            }
+            if (resultAt >= 0) {
+                side.firstResultMillis.add((resultAt - t0) / 1e6);
             }
             if (deleted) {
                 side.deleteMillis.add((t3 - t2) / 1e6);
@@ -503,7 +537,8 @@ public final class FunctionsBenchmark {
 
     private static FunctionsReport.Worker result(Side side) {
         return new FunctionsReport.Worker(side.launcher.key(), side.label(), side.launcher.describe(),
-                List.copyOf(side.createMillis), List.copyOf(side.runningMillis), List.copyOf(side.deleteMillis),
+                List.copyOf(side.createMillis), List.copyOf(side.runningMillis), List.copyOf(side.firstResultMillis),
+                List.copyOf(side.deleteMillis),
                 side.throughput, side.latency, side.rssAfterKiB, List.copyOf(side.errors));
     }
 

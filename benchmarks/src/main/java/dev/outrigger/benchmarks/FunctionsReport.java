@@ -48,7 +48,8 @@ public final class FunctionsReport {
 
     /** One worker's results; null fields were not measured (see errors). */
     public record Worker(String key, String label, String launch, List<Double> createMillis,
-                         List<Double> runningMillis, List<Double> deleteMillis, Flow throughput, Flow latency,
+                         List<Double> runningMillis, List<Double> firstResultMillis, List<Double> deleteMillis,
+                         Flow throughput, Flow latency,
                          Long rssAfterKiB, List<String> errors) {
     }
 
@@ -75,6 +76,7 @@ public final class FunctionsReport {
         List<List<String>> rows = new ArrayList<>();
         rows.add(samples("REST createFunction (ms), median (min-max)", Worker::createMillis));
         rows.add(samples("create -> numRunning == 1 (ms), median (min-max)", Worker::runningMillis));
+        rows.add(samples("create -> first result (ms), median (min-max)", Worker::firstResultMillis));
         rows.add(samples("REST deleteFunction (ms), median (min-max)", Worker::deleteMillis));
         rows.add(value("throughput, " + messages + " msgs unpaced (msg/s; higher is better)", Worker::throughput,
                 Flow::perSecond, "%.0f"));
@@ -184,6 +186,7 @@ public final class FunctionsReport {
                     .append("      \"launch\": ").append(quote(w.launch())).append(",\n")
                     .append("      \"createMillis\": ").append(numbers(w.createMillis())).append(",\n")
                     .append("      \"runningMillis\": ").append(numbers(w.runningMillis())).append(",\n")
+                    .append("      \"firstResultMillis\": ").append(numbers(w.firstResultMillis())).append(",\n")
                     .append("      \"deleteMillis\": ").append(numbers(w.deleteMillis())).append(",\n")
                     .append("      \"throughput\": ").append(flow(w.throughput())).append(",\n")
                     .append("      \"latency\": ").append(flow(w.latency())).append(",\n")

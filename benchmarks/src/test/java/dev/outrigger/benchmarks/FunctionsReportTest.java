@@ -29,10 +29,11 @@ class FunctionsReportTest {
     @Test
     void tableShowsBothWorkersRatiosAndFailures() {
         FunctionsReport.Worker o = new FunctionsReport.Worker("outrigger", "Outrigger", "bin/outrigger",
-                List.of(100.0, 50.0, 60.0), List.of(200.0), List.of(10.0), flow(1.0, 1, 2), null, 200L * 1024,
+                List.of(100.0, 50.0, 60.0), List.of(200.0), List.of(300.0), List.of(10.0), flow(1.0, 1, 2), null,
+                200L * 1024,
                 List.of("latency: not running"));
         FunctionsReport.Worker p = new FunctionsReport.Worker("pulsar", "Pulsar", "java", List.of(120.0),
-                List.of(400.0), List.of(), flow(2.0, 1, 2), flow(1.0, 4), 400L * 1024, List.of());
+                List.of(400.0), List.of(600.0), List.of(), flow(2.0, 1, 2), flow(1.0, 4), 400L * 1024, List.of());
         FunctionsReport report = new FunctionsReport("t", List.of("n"), 2, 500, 20, o, p);
         String table = report.table();
         assertTrue(table.contains("| 60 (50-100, n=3) "), table);
@@ -42,6 +43,7 @@ class FunctionsReportTest {
         assertTrue(report.markdown().contains("latency: not running"));
         String json = report.json();
         assertTrue(json.contains("\"createMillis\": [100.0, 50.0, 60.0]"), json);
+        assertTrue(json.contains("\"firstResultMillis\": [300.0]"), json);
         assertTrue(json.contains("\"latency\": null"), json);
         assertTrue(json.contains("\"errors\": [\"latency: not running\"]"), json);
     }
