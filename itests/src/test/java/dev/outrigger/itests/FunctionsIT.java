@@ -237,6 +237,64 @@ class FunctionsIT {
         assertTrue(state.getMessage().contains("State storage client is not done initializing"), state.getMessage());
     }
 
+    /** The remaining bad input of issue 3, each refused with Pulsar's reason and nothing created. */
+    @Test
+    void invalidNamesTopicsAndSettingsAreRefusedAndUnknownFieldsIgnored() throws Exception {
+        FunctionConfig badTopic = exclamation("badtopic");
+        badTopic.setInputs(List.of("a/b"));
+        PulsarAdminException topic = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(badTopic, examplesJar.toString()));
+        assertEquals(400, topic.getStatusCode());
+        assertTrue(topic.getMessage().contains("Input topic a/b is invalid"), topic.getMessage());
+
+        FunctionConfig negative = exclamation("negative");
+        negative.setParallelism(-1);
+        PulsarAdminException parallelism = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(negative, examplesJar.toString()));
+        assertEquals(400, parallelism.getStatusCode());
+
+        FunctionConfig noClass = exclamation("noclass");
+        noClass.setClassName(null);
+        PulsarAdminException className = assertThrows(PulsarAdminException.class,
+                () -> admin.functions().createFunction(noClass, examplesJar.toString()));
+        assertEquals(400, className.getStatusCode());
+
+        // PulsarAdmin encodes names into the path, so the dot-dot names go by hand
+        HttpResponse<String> dotDot = postFunction("public", namespace, "..",
+                "{\"className\":\"" + EXCLAMATION + "\",\"inputs\":[\"in\"],\"runtime\":\"JAVA\"}");
+        assertTrue(dotDot.statusCode() == 400 || dotDot.statusCode() == 404, dotDot.statusCode() + " " + dotDot.body());
+        HttpResponse<String> dotDotTenant = postFunction("..", namespace, "fn",
+                "{\"className\":\"" + EXCLAMATION + "\",\"inputs\":[\"in\"],\"runtime\":\"JAVA\"}");
+        assertTrue(dotDotTenant.statusCode() >= 400 && dotDotTenant.statusCode() < 500, dotDotTenant.body());
+        assertFalse(admin.functions().getFunctions("public", namespace).contains(".."));
+
+        HttpResponse<String> unknownFields = postFunction("public", namespace, "lenient",
+                "{\"className\":\"" + EXCLAMATION + "\",\"inputs\":[\"persistent://public/" + namespace
+                        + "/lenient-in\"],\"runtime\":\"JAVA\",\"noSuchField\":42,\"another\":{\"x\":1}}");
+        assertEquals(204, unknownFields.statusCode(), unknownFields.body()); // Pulsar answers a register with no content
+        assertEquals(EXCLAMATION, admin.functions().getFunction("public", namespace, "lenient").getClassName());
+        admin.functions().deleteFunction("public", namespace, "lenient");
+    }
+
+    /** POSTs a register with the examples jar as {@code data}, by hand (multipart), as pulsar-admin sends it. */
+    private static HttpResponse<String> postFunction(String tenant, String ns, String name, String functionConfig)
+            throws Exception {
+        String boundary = "outrigger-test-boundary";
+        byte[] jar = java.nio.file.Files.readAllBytes(examplesJar);
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"functionConfig\"\r\n"
+                + "Content-Type: application/json\r\n\r\n" + functionConfig + "\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"examples.jar\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        body.write(jar);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Workers.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(config.adminUrl()
+                                + "/admin/v3/functions/" + tenant + "/" + ns + "/" + name))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void malformedJsonIsABadRequestWithAReason() throws Exception {
         String boundary = "outrigger-test-boundary";
