@@ -26,6 +26,8 @@ final class FunctionApiPackages {
         org.apache.pulsar.common.io.SourceConfig.class,
         org.apache.pulsar.common.classification.InterfaceAudience.class,
         org.slf4j.Logger.class,
+        // Pulsar's instance jar gives functions this one type of its windowing (the timestamp extractor's contract)
+        org.apache.pulsar.functions.windowing.TimestampExtractor.class,
     };
 
     /** Exact package names (not prefixes: a user's classes may live in e.g. {@code ...functions.api.examples}). */

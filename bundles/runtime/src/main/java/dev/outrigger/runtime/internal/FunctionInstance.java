@@ -2,6 +2,7 @@ package dev.outrigger.runtime.internal;
 
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.scheduler.InstanceId;
+import dev.outrigger.runtime.internal.window.WindowEngine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import org.apache.pulsar.client.api.DeadLetterPolicy;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
@@ -38,6 +40,7 @@ import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.apache.pulsar.common.functions.ConsumerConfig;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.functions.FunctionConfig.ProcessingGuarantees;
+import org.apache.pulsar.common.functions.WindowConfig;
 import org.apache.pulsar.common.naming.TopicName;
 import org.apache.pulsar.functions.api.Record;
 import org.slf4j.Logger;
@@ -140,7 +143,7 @@ final class FunctionInstance {
         } catch (Exception e) {
             throw new IllegalArgumentException("Cannot load the user class " + className + ": " + e, e);
         }
-        types = FunctionTypes.of(functionClass);
+        types = FunctionTypes.of(functionClass, config.getWindowConfig() != null);
         try {
             firstFunction = newFunction();
         } catch (Exception e) {
@@ -365,6 +368,8 @@ final class FunctionInstance {
         private Schema<?> outputSchema;
         private final Map<Consumer<?>, Schema<?>> consumers = new LinkedHashMap<>();
         private final Semaphore asyncPermits;
+        private WindowEngine<Object> window;
+        private ScheduledExecutorService windowTimer;
 
         Run(Object function) {
             this.function = function;
@@ -412,6 +417,9 @@ final class FunctionInstance {
                         context.outputProducer(output, outputSchema, null);
                     }
                 }
+                if (config.getWindowConfig() != null) {
+                    startWindows();
+                }
                 subscribe();
                 if (types.kind == FunctionTypes.Kind.PULSAR) {
                     org.apache.pulsar.functions.api.Function<?, ?> pulsarFunction =
@@ -437,6 +445,83 @@ final class FunctionInstance {
             }
             if (failure != null && !stopping) {
                 failed(this, failure);
+            }
+        }
+
+        /**
+         * Window functions: the records go to the window engine, which hands each window to the function on this
+         * thread (count windows) or its timer (durations, event time), and acks a window's records once its result is
+         * sent. As in Pulsar, the function's processing guarantee is the window's.
+         */
+        private void startWindows() {
+            WindowConfig windowConfig = ThreadRuntime.JSON.convertValue(config.getWindowConfig(), WindowConfig.class);
+            if (windowConfig.getProcessingGuarantees() == null) {
+                windowConfig.setProcessingGuarantees(guarantees == ProcessingGuarantees.ATMOST_ONCE
+                        ? WindowConfig.ProcessingGuarantees.ATMOST_ONCE : WindowConfig.ProcessingGuarantees.ATLEAST_ONCE);
+            }
+            windowTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread timer = new Thread(runnable, "outrigger-window-" + id.fullyQualifiedName());
+                timer.setDaemon(true);
+                timer.setContextClassLoader(PULSAR_LOADER);
+                return timer;
+            });
+            InstanceWindowContext windowContext = new InstanceWindowContext(context);
+            window = WindowEngine.start(id.fullyQualifiedName(), windowConfig, inputTopicNames(), loader, windowTimer,
+                    (records, newRecords, expired, startTimestamp, endTimestamp) ->
+                            processWindow(records, windowContext),
+                    this::publishLate);
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private CompletableFuture<?> processWindow(List<Record<Object>> records, InstanceWindowContext windowContext) {
+            Object result;
+            try {
+                if (types.kind == FunctionTypes.Kind.WINDOW) {
+                    org.apache.pulsar.functions.api.WindowFunction windowFunction =
+                            (org.apache.pulsar.functions.api.WindowFunction) function;
+                    result = callUser(() -> windowFunction.process(records, windowContext));
+                } else {
+                    List<Object> values = new ArrayList<>(records.size());
+                    records.forEach(record -> values.add(record.getValue()));
+                    java.util.function.Function javaFunction = (java.util.function.Function) function;
+                    result = callUser(() -> javaFunction.apply(values));
+                }
+            } catch (Exception e) {
+                // the window's records stay unacknowledged, to be redelivered, as in Pulsar
+                stats.userException(e);
+                LOG.debug("Window function instance {} threw an exception", id, e);
+                return CompletableFuture.failedFuture(e);
+            }
+            String output = config.getOutput();
+            if (result == null || outputSchema == null || output == null || output.isBlank()) {
+                return null;
+            }
+            try {
+                return ((Producer) context.outputProducer(output, outputSchema, null)).newMessage().value(result)
+                        .sendAsync().whenComplete((messageId, error) -> {
+                            if (error != null) {
+                                stats.systemException((Throwable) error);
+                            }
+                        });
+            } catch (PulsarClientException | RuntimeException e) {
+                stats.systemException(e);
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        /** Pulsar's windowing sends late records' values, as they came, to {@code lateDataTopic}. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private void publishLate(String lateDataTopic, Record<Object> record) {
+            Schema schema = record.getSchema() != null ? record.getSchema() : Schema.BYTES;
+            try {
+                ((Producer) context.producer(lateDataTopic, schema)).newMessage().value(record.getValue()).sendAsync()
+                        .whenComplete((messageId, error) -> {
+                            if (error != null) {
+                                stats.systemException((Throwable) error);
+                            }
+                        });
+            } catch (PulsarClientException | RuntimeException e) {
+                stats.systemException(e);
             }
         }
 
@@ -549,6 +634,10 @@ final class FunctionInstance {
         private void handle(Consumer<?> consumer, Message<?> message) throws Exception {
             stats.received();
             MessageRecord<?> record = new MessageRecord(message, consumer, consumers.get(consumer));
+            if (window != null) {
+                addToWindow(record);
+                return;
+            }
             if (guarantees == ProcessingGuarantees.ATMOST_ONCE) {
                 consumer.acknowledgeAsync(message);
             }
@@ -594,6 +683,28 @@ final class FunctionInstance {
                 processed(start);
                 emit(result, record);
             }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private void addToWindow(MessageRecord<?> record) {
+            try {
+                // decoded here, as for other functions: an input the schema cannot read is the instance's failure
+                record.getValue();
+            } catch (RuntimeException e) {
+                stats.systemException(e);
+                record.fail();
+                return;
+            }
+            context.setCurrentRecord(record);
+            long start = System.nanoTime();
+            stats.invoked(System.currentTimeMillis());
+            try {
+                window.add((Record) record);
+            } catch (Exception e) {
+                // a count window fired on this record and its handling failed; it was counted there
+                LOG.debug("Window of {} failed", id, e);
+            }
+            processed(start);
         }
 
         private void processed(long startNanos) {
@@ -699,6 +810,14 @@ final class FunctionInstance {
         }
 
         private void cleanUp() {
+            if (window != null) {
+                window.close();
+                window = null;
+            }
+            if (windowTimer != null) {
+                windowTimer.shutdownNow();
+                windowTimer = null;
+            }
             if (function instanceof org.apache.pulsar.functions.api.Function<?, ?> pulsarFunction && loader != null) {
                 try {
                     callUser(() -> {

@@ -22,8 +22,11 @@ import org.apache.pulsar.functions.api.SerDe;
 /** The input and output types of a function class, and the schemas Pulsar's runtime picks for them. */
 final class FunctionTypes {
 
-    /** The function kinds the thread runtime runs. */
-    enum Kind { PULSAR, JAVA }
+    /**
+     * The function kinds the thread runtime runs: Pulsar's Function, java.util.function.Function (applied to a window's
+     * values when the function has a {@code windowConfig}), and Pulsar's WindowFunction.
+     */
+    enum Kind { PULSAR, JAVA, WINDOW }
 
     final Kind kind;
     final Class<?> input;
@@ -40,6 +43,17 @@ final class FunctionTypes {
      * @throws IllegalArgumentException if it implements neither Pulsar's Function nor java.util.function.Function
      */
     static FunctionTypes of(Class<?> functionClass) {
+        return of(functionClass, false);
+    }
+
+    /**
+     * @param windowed whether the function has a {@code windowConfig}: its input type is then what the window holds
+     * @throws IllegalArgumentException if the class is not a function of a kind that fits
+     */
+    static FunctionTypes of(Class<?> functionClass, boolean windowed) {
+        if (windowed) {
+            return windowTypes(functionClass);
+        }
         Kind kind;
         Class<?> target;
         if (org.apache.pulsar.functions.api.Function.class.isAssignableFrom(functionClass)) {
@@ -56,6 +70,27 @@ final class FunctionTypes {
         Class<?> in = arguments == null ? Object.class : raw(arguments[0]);
         Class<?> out = arguments == null ? Object.class : raw(futureValue(arguments[1]));
         return new FunctionTypes(kind, in, out);
+    }
+
+    private static FunctionTypes windowTypes(Class<?> functionClass) {
+        if (org.apache.pulsar.functions.api.WindowFunction.class.isAssignableFrom(functionClass)) {
+            Type[] arguments = typeArguments(functionClass, org.apache.pulsar.functions.api.WindowFunction.class,
+                    new HashMap<>());
+            return new FunctionTypes(Kind.WINDOW, arguments == null ? Object.class : raw(arguments[0]),
+                    arguments == null ? Object.class : raw(arguments[1]));
+        }
+        if (java.util.function.Function.class.isAssignableFrom(functionClass)) {
+            // Function<Collection<T>, X>: the window holds T
+            Type[] arguments = typeArguments(functionClass, java.util.function.Function.class, new HashMap<>());
+            Class<?> element = Object.class;
+            if (arguments != null && arguments[0] instanceof ParameterizedType collection
+                    && java.util.Collection.class.isAssignableFrom(raw(collection.getRawType()))) {
+                element = raw(collection.getActualTypeArguments()[0]);
+            }
+            return new FunctionTypes(Kind.JAVA, element, arguments == null ? Object.class : raw(arguments[1]));
+        }
+        throw new IllegalArgumentException("Window function class " + functionClass.getName()
+                + " must implement org.apache.pulsar.functions.api.WindowFunction or java.util.function.Function");
     }
 
     /** An asynchronous function's output is what its CompletableFuture completes with, as in Pulsar. */
