@@ -411,6 +411,10 @@ final class FunctionInstance {
                     if (outputSchemaType == null || outputSchemaType.isBlank()) {
                         outputSchemaType = config.getOutputSerdeClassName();
                     }
+                    if ((outputSchemaType == null || outputSchemaType.isBlank())
+                            && RegisteredSchemas.appliesTo(types.output)) {
+                        outputSchemaType = new RegisteredSchemas(settings.admin()).typeOf(output).orElse(null);
+                    }
                     outputSchema = FunctionTypes.schema(types.output, outputSchemaType, loader, false);
                     if (guarantees != ProcessingGuarantees.EFFECTIVELY_ONCE) {
                         // created up front as Pulsar's sink does; effectively once names one per input partition
@@ -525,8 +529,39 @@ final class FunctionInstance {
             }
         }
 
+        /**
+         * Inputs whose spec names no schema take the one registered on their topics, as Pulsar's do; topics with
+         * different ones get consumers of their own.
+         */
+        private List<Input> withRegisteredSchemas(List<Input> inputs) {
+            if (!RegisteredSchemas.appliesTo(types.input)) {
+                return inputs;
+            }
+            RegisteredSchemas registered = new RegisteredSchemas(settings.admin());
+            List<Input> resolved = new ArrayList<>();
+            for (Input input : inputs) {
+                ConsumerConfig spec = input.spec();
+                boolean named = (spec.getSchemaType() != null && !spec.getSchemaType().isBlank())
+                        || (spec.getSerdeClassName() != null && !spec.getSerdeClassName().isBlank());
+                if (input.pattern() != null || named) {
+                    resolved.add(input);
+                    continue;
+                }
+                Map<String, List<String>> topicsByType = new LinkedHashMap<>();
+                for (String topic : input.topics()) {
+                    topicsByType.computeIfAbsent(registered.typeOf(topic).orElse(""), k -> new ArrayList<>()).add(topic);
+                }
+                topicsByType.forEach((type, topics) -> {
+                    ConsumerConfig typed = ThreadRuntime.JSON.convertValue(spec, ConsumerConfig.class);
+                    typed.setSchemaType(type.isEmpty() ? null : type);
+                    resolved.add(new Input(topics, null, typed));
+                });
+            }
+            return resolved;
+        }
+
         private void subscribe() throws PulsarClientException {
-            for (Input input : inputs()) {
+            for (Input input : withRegisteredSchemas(inputs())) {
                 ConsumerConfig spec = input.spec();
                 Schema<?> schema = FunctionTypes.inputSchema(types.input, spec, loader);
                 ConsumerBuilder<?> builder = client.newConsumer(schema)

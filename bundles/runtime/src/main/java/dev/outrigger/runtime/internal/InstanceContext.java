@@ -108,8 +108,7 @@ final class InstanceContext implements Context {
     @SuppressWarnings("unchecked")
     private <X> Producer<X> producer(String topic, Schema<X> schema, boolean output, String producerName)
             throws PulsarClientException {
-        String schemaKey = schema instanceof SerDeSchema<?> serDe ? "serde:" + serDe.serDeClassName()
-                : schema.getSchemaInfo().getType() + "\u0000" + schema.getSchemaInfo().getName();
+        String schemaKey = schemaKey(schema);
         String key = topic + "\u0000" + schemaKey + "\u0000" + output + "\u0000" + producerName;
         Producer<?> existing = producers.get(key);
         if (existing != null) {
@@ -167,6 +166,18 @@ final class InstanceContext implements Context {
             Producer<X> producer = builder.create();
             producers.put(key, producer);
             return producer;
+        }
+    }
+
+    /** Tells schemas apart without asking AUTO_PRODUCE_BYTES for its info, which it has only once a producer set it. */
+    private static String schemaKey(Schema<?> schema) {
+        if (schema instanceof SerDeSchema<?> serDe) {
+            return "serde:" + serDe.serDeClassName();
+        }
+        try {
+            return schema.getSchemaInfo().getType() + "\u0000" + schema.getSchemaInfo().getName();
+        } catch (RuntimeException notYetKnown) {
+            return "class:" + schema.getClass().getName();
         }
     }
 

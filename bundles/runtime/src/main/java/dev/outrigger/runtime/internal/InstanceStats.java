@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pulsar.common.policies.data.ExceptionInformation;
 import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataBaseImpl;
 import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataImpl;
@@ -27,7 +26,7 @@ final class InstanceStats {
     private String error = "";
     private final Deque<ExceptionInformation> latestUserExceptions = new ArrayDeque<>();
     private final Deque<ExceptionInformation> latestSystemExceptions = new ArrayDeque<>();
-    private final Map<String, double[]> userMetrics = new ConcurrentHashMap<>();
+    private final UserMetrics userMetrics = new UserMetrics();
 
     /**
      * Pulsar's "1min" figures are counters reset every minute, not a sliding window; the same here, rolled over
@@ -97,22 +96,14 @@ final class InstanceStats {
         return running;
     }
 
-    /** {@code Context.recordMetric}: count, sum, last value per metric name. */
+    /** {@code Context.recordMetric}. */
     void recordMetric(String name, double value) {
-        userMetrics.compute(name, (key, old) -> {
-            double[] metric = old == null ? new double[3] : old;
-            metric[0]++;
-            metric[1] += value;
-            metric[2] = value;
-            return metric;
-        });
+        userMetrics.record(name, value);
     }
 
-    /** @return the average of each user metric, by name */
-    Map<String, Double> userMetricAverages() {
-        Map<String, Double> averages = new ConcurrentHashMap<>();
-        userMetrics.forEach((name, metric) -> averages.put(name, metric[0] == 0 ? 0 : metric[1] / metric[0]));
-        return averages;
+    /** @return Pulsar's {@code userMetrics} of the instance's stats */
+    Map<String, Double> userMetrics() {
+        return userMetrics.toMap();
     }
 
     synchronized FunctionInstanceStatusData toStatus() {
@@ -150,7 +141,7 @@ final class InstanceStats {
         minute.setAvgProcessLatency(windowProcessed == 0 ? null : windowLatencyNanos / 1_000_000.0 / windowProcessed);
         data.setOneMin(minute);
         data.setLastInvocation(lastInvocationTime == 0 ? null : lastInvocationTime);
-        data.setUserMetrics(userMetricAverages());
+        data.setUserMetrics(userMetrics());
         return data;
     }
 

@@ -164,10 +164,10 @@ public final class ThreadRuntime implements FunctionRuntime {
         return Optional.ofNullable(instances.get(instance)).map(held -> held.stats.toStats());
     }
 
-    /** @return the averages of the values the instance passed to {@code Context.recordMetric}, by name */
+    /** @return the instance's user metrics, as its stats report them */
     Map<String, Double> userMetrics(InstanceId instance) {
         FunctionInstance held = instances.get(instance);
-        return held == null ? Map.of() : held.stats.userMetricAverages();
+        return held == null ? Map.of() : held.stats.userMetrics();
     }
 
     @Deactivate

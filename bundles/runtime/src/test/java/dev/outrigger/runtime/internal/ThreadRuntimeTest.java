@@ -347,7 +347,9 @@ class ThreadRuntimeTest {
             assertEquals(Set.of("public|default|" + name + "|0|0|hi|null|nostate|a|tccl|false|false"),
                     receive(results, 1));
             assertEquals(Set.of("side:a"), receive(side, 1));
-            assertEquals(Map.of("calls", 1.0), runtime.userMetrics(id));
+            assertEquals(Map.of("user_metric_calls_sum", 1.0, "user_metric_calls_count", 1.0,
+                    "user_metric_calls_0.5", 1.0, "user_metric_calls_0.9", 1.0, "user_metric_calls_0.99", 1.0,
+                    "user_metric_calls_0.999", 1.0), runtime.userMetrics(id));
 
             runtime.restart(id);
             assertEquals(1, status(id).getNumRestarts());
