@@ -201,7 +201,8 @@ final class FunctionTypes {
         if (schemaType == null || schemaType.isBlank() || DEFAULT_SERDE.equals(schemaType)) {
             return defaultSchema(type, input);
         }
-        Map<String, String> schemaProperties = properties == null ? Map.of() : properties;
+        // a copy the builder may add to (it puts its own flags into the map it is given)
+        Map<String, String> schemaProperties = properties == null ? new HashMap<>() : new HashMap<>(properties);
         switch (schemaType.toUpperCase(Locale.ROOT)) {
             case "NONE":
             case "BYTES":
