@@ -179,6 +179,15 @@ public final class LocalPulsarCluster implements AutoCloseable {
                 "managedLedgerCacheSizeMB=64",
                 "transactionCoordinatorEnabled=false",
                 "allowAutoTopicCreationType=non-partitioned",
+                // Package management (function://, sink://, source:// packages), with Pulsar's default storage:
+                // DistributedLog on this cluster's bookie and ZooKeeper.
+                "enablePackagesManagement=true",
+                "packagesManagementStorageProvider="
+                        + "org.apache.pulsar.packages.management.storage.bookkeeper.BookKeeperPackagesStorageProvider",
+                "packagesReplicas=1",
+                // read from the file's keys, not the broker's defaults: without it DistributedLog's metadata lacks
+                // the ledgers path and the broker does not start
+                "packagesManagementLedgerRootPath=/ledgers",
                 // The bookie reads this same file.
                 "allowLoopback=true",
                 "httpServerEnabled=false",

@@ -87,6 +87,26 @@ public interface FunctionService {
      */
     void downloadPackage(String tenant, String namespace, String name, OutputStream out);
 
+    /**
+     * Pulsar's {@code POST /admin/v3/functions/upload}: keeps a package under a path of the user's choosing, replacing
+     * what the path named before, durably and visible to every worker.
+     *
+     * @param path the path
+     * @param data the package's bytes, read to the end
+     * @throws FunctionServiceException BAD_REQUEST when either is missing
+     */
+    void uploadPackage(String path, InputStream data);
+
+    /**
+     * Pulsar's {@code GET /admin/v3/functions/download?path=}: the package uploaded at that path, or the package of
+     * the component whose package location is that path. Everything that can fail is done before this returns.
+     *
+     * @param path the path
+     * @return the package's bytes, checked against its SHA-256 where it has one; the caller closes it
+     * @throws FunctionServiceException BAD_REQUEST when the path is missing, NOT_FOUND when nothing is there
+     */
+    InputStream downloadPackage(String path);
+
     FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData instanceStatus(
             String tenant, String namespace, String name, int instanceId);
 }

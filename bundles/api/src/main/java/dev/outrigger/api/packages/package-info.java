@@ -1,6 +1,6 @@
 /** Storing and fetching function, source and sink packages, with their integrity checked on every read. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.outrigger.api.packages;
 
 import org.osgi.annotation.bundle.Export;

@@ -20,6 +20,7 @@ import dev.outrigger.api.metadata.InstanceState;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import dev.outrigger.api.packages.PackageException;
+import dev.outrigger.api.packages.PackageOwner;
 import dev.outrigger.api.packages.PackageRef;
 import dev.outrigger.api.runtime.FunctionRuntime;
 import dev.outrigger.api.scheduler.AssignmentService;
@@ -29,9 +30,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +96,11 @@ public final class Functions implements FunctionService {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ClusterService cluster;
 
+    // Optional: only uploads and downloads by path need it.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PackagePaths paths;
+
     @Activate
     public Functions(@Reference FunctionMetadataStore metadata, @Reference PulsarAdmin brokerAdmin,
             @Reference PulsarClient client, @Reference PackageStores packages) {
@@ -118,9 +126,11 @@ public final class Functions implements FunctionService {
         if (metadata.get(key).isPresent()) {
             throw badRequest("Function " + name + " already exists");
         }
-        PackageRef stored = storePackage(key, config.getClassName(), upload, packageUrl);
+        long createTime = System.currentTimeMillis();
+        PackageRef stored = storePackage(new PackageOwner(ComponentType.FUNCTION, key, 0, createTime),
+                config.getClassName(), upload, packageUrl);
         try {
-            await(metadata.write(new FunctionMetadata(key, ComponentType.FUNCTION, 0, System.currentTimeMillis(),
+            await(metadata.write(new FunctionMetadata(key, ComponentType.FUNCTION, 0, createTime,
                     toJson(config), stored, Map.of())));
             LOG.info("Registered function {}", key);
         } catch (RuntimeException e) {
@@ -150,7 +160,9 @@ public final class Functions implements FunctionService {
         if (!newPackage && FunctionConfigs.sameConfig(current, updated)) {
             throw badRequest("Update contains no change");
         }
-        PackageRef stored = newPackage ? storePackage(key, updated.getClassName(), upload, packageUrl)
+        PackageOwner owner = new PackageOwner(ComponentType.FUNCTION, key, existing.version() + 1,
+                existing.createTime());
+        PackageRef stored = newPackage ? storePackage(owner, updated.getClassName(), upload, packageUrl)
                 : existing.packageRef();
         try {
             await(metadata.write(existing.update(toJson(updated), stored)));
@@ -163,8 +175,8 @@ public final class Functions implements FunctionService {
             }
             throw e;
         }
-        if (newPackage && existing.packageRef() != null) {
-            discardPackage(existing.packageRef(), true);
+        if (newPackage && existing.packageRef() != null && !existing.packageRef().equals(stored)) {
+            discardPackage(existing.packageRef(), packages.deletedWithComponent(existing.packageRef()));
         }
         LOG.info("Updated function {} to version {}", key, existing.version() + 1);
     }
@@ -177,8 +189,9 @@ public final class Functions implements FunctionService {
         } catch (StaleVersionException e) {
             throw badRequest("Function " + name + " was changed by another request; try again");
         }
+        // As Pulsar's worker: packages in package management stay (apache/pulsar#18030), the others go.
         if (existing.packageRef() != null) {
-            discardPackage(existing.packageRef(), true);
+            discardPackage(existing.packageRef(), packages.deletedWithComponent(existing.packageRef()));
         }
         LOG.info("Deregistered function {}", existing.key());
     }
@@ -382,6 +395,112 @@ public final class Functions implements FunctionService {
     }
 
     @Override
+    public void uploadPackage(String path, InputStream data) {
+        if (data == null || path == null || path.isBlank()) {
+            throw badRequest("Function Package is not provided " + path); // Pulsar's words
+        }
+        PackageRef stored;
+        try {
+            stored = packages.forUploads().storeAt(path, data);
+        } catch (PackageException e) {
+            throw packageFailure(e);
+        } catch (UnsupportedOperationException e) {
+            throw new FunctionServiceException(Kind.INTERNAL, "The upload package store keeps no packages by path: "
+                    + e.getMessage(), e);
+        }
+        if (stored.location().equals(path)) {
+            // named by its path (Pulsar's package management): nothing to remember
+            LOG.info("Uploaded a package to {}", path);
+            return;
+        }
+        PackagePaths index = paths;
+        Optional<PackageRef> previous;
+        try {
+            if (index == null) {
+                throw new PackagePaths.UnavailableException("The package path index is not available yet", null);
+            }
+            previous = index.put(path, stored);
+        } catch (PackagePaths.UnavailableException e) {
+            discardPackage(stored, true);
+            throw new FunctionServiceException(Kind.UNAVAILABLE, e.getMessage(), e);
+        }
+        // As Pulsar's worker overwrites the log at that path: the package it named before goes.
+        previous.filter(old -> !old.equals(stored)).ifPresent(old -> discardPackage(old, true));
+        LOG.info("Uploaded a package to {} ({})", path, stored.location());
+    }
+
+    @Override
+    public InputStream downloadPackage(String path) {
+        if (path == null || path.isBlank()) {
+            throw badRequest("Function Package is not provided " + path);
+        }
+        PackageRef ref = resolvePath(path);
+        Path file = null;
+        try {
+            file = Files.createTempFile("outrigger-download-", ".pkg");
+            packages.forLocation(ref).fetch(ref, file);
+            return Files.newInputStream(file, StandardOpenOption.DELETE_ON_CLOSE);
+        } catch (PackageException e) {
+            deleteFile(file);
+            throw packageFailure(e);
+        } catch (IOException e) {
+            deleteFile(file);
+            throw new FunctionServiceException(Kind.INTERNAL, "Cannot send the package at " + path + ": " + e, e);
+        }
+    }
+
+    /**
+     * What a download path names, as Pulsar's worker resolves it: the package of a component whose package location
+     * it is, a package uploaded at that path, or (like Pulsar) a URL or package name the worker may fetch.
+     */
+    private PackageRef resolvePath(String path) {
+        for (FunctionMetadata record : metadata.all()) {
+            if (record.packageRef() != null && record.packageRef().location().equals(path)) {
+                return record.packageRef();
+            }
+        }
+        PackagePaths index = paths;
+        if (index != null) {
+            try {
+                Optional<PackageRef> uploaded = index.get(path);
+                if (uploaded.isPresent()) {
+                    return uploaded.get();
+                }
+            } catch (PackagePaths.UnavailableException e) {
+                throw new FunctionServiceException(Kind.UNAVAILABLE, e.getMessage(), e);
+            }
+        }
+        // Never a bare ledger: only what a component or a path names is read from BookKeeper.
+        if (!path.startsWith(PackageStores.UPLOAD_SCHEME + ":")) {
+            try {
+                return packages.reference(path);
+            } catch (PackageException e) {
+                LOG.debug("Download path {} is not a package location this worker fetches: {}", path, e.getMessage());
+            }
+        }
+        throw notFound("Function package does not exist at path " + path);
+    }
+
+    private static FunctionServiceException packageFailure(PackageException e) {
+        return switch (e.reason()) {
+            case NOT_FOUND -> new FunctionServiceException(Kind.NOT_FOUND, e.getMessage(), e);
+            case INVALID, CORRUPT -> new FunctionServiceException(Kind.BAD_REQUEST, e.getMessage(), e);
+            case UNAVAILABLE -> new FunctionServiceException(Kind.UNAVAILABLE, e.getMessage(), e);
+        };
+    }
+
+    private static void deleteFile(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete {}: {}", file, e.toString());
+        }
+    }
+
+    @Override
     public FunctionInstanceStatusData instanceStatus(String tenant, String namespace, String name, int instanceId) {
         FunctionConfig config = get(tenant, namespace, name);
         int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
@@ -468,7 +587,8 @@ public final class Functions implements FunctionService {
      * Keeps the package after checking, like Pulsar's worker, that it holds the function class (when a runtime is
      * here to load it). The upload is spooled to a file first: it is read twice.
      */
-    private PackageRef storePackage(FunctionKey key, String className, PackageUpload upload, String packageUrl) {
+    private PackageRef storePackage(PackageOwner owner, String className, PackageUpload upload, String packageUrl) {
+        FunctionKey key = owner.key();
         Path spool = null;
         try {
             spool = Files.createTempDirectory("outrigger-package-").resolve("package");
@@ -476,7 +596,7 @@ public final class Functions implements FunctionService {
                 Files.copy(upload.data(), spool);
                 checkFunctionClass(spool, className);
                 try (InputStream in = Files.newInputStream(spool)) {
-                    return packages.forUploads().store(key, upload.fileName(), in);
+                    return packages.forUploads().store(owner, upload.fileName(), in);
                 }
             }
             PackageRef ref = packages.reference(packageUrl);

@@ -13,26 +13,45 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
-/** The package stores present now, by the location schemes they serve; stores come and go with their bundles. */
+/**
+ * The package stores present now, by the location schemes they serve; stores come and go with their bundles. Uploads
+ * go to the store that says {@link PackageStore#UPLOADS} (Pulsar's package management while
+ * {@code functionsWorkerEnablePackageManagement} is on), otherwise to BookKeeper.
+ */
 @Component(service = PackageStores.class)
 public final class PackageStores {
 
     /** Where uploaded packages go, as with Pulsar's worker when package management is off. */
     static final String UPLOAD_SCHEME = "bookkeeper";
 
-    private final Map<String, PackageStore> bySchema = new ConcurrentHashMap<>();
+    /** A store and the service properties it was registered with. */
+    private record Registered(PackageStore store, Map<String, ?> properties) {}
+
+    private final Map<String, Registered> byScheme = new ConcurrentHashMap<>();
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeStore", updated = "updatedStore")
     void addStore(PackageStore store, Map<String, Object> properties) {
-        PackageStore.schemes(properties).forEach(scheme -> bySchema.put(scheme, store));
+        Registered registered = new Registered(store, Map.copyOf(properties));
+        PackageStore.schemes(properties).forEach(scheme -> byScheme.put(scheme, registered));
+    }
+
+    void updatedStore(PackageStore store, Map<String, Object> properties) {
+        addStore(store, properties);
     }
 
     void removeStore(PackageStore store, Map<String, Object> properties) {
-        PackageStore.schemes(properties).forEach(scheme -> bySchema.remove(scheme, store));
+        PackageStore.schemes(properties).forEach(scheme -> byScheme.computeIfPresent(scheme,
+                (key, registered) -> registered.store() == store ? null : registered));
     }
 
+    /** @return the store for uploaded packages: the one that says {@link PackageStore#UPLOADS}, else BookKeeper */
     PackageStore forUploads() throws PackageException {
+        for (Registered registered : byScheme.values()) {
+            if (PackageStore.flag(registered.properties(), PackageStore.UPLOADS, false)) {
+                return registered.store();
+            }
+        }
         return forScheme(UPLOAD_SCHEME);
     }
 
@@ -40,26 +59,42 @@ public final class PackageStores {
         return forScheme(ref.scheme());
     }
 
-    /** A package the user names by URL stays where it is; only its scheme must be served. */
+    /**
+     * @return whether the package goes with its component when that is deregistered or gets another package: true but
+     *     for stores that keep them (Pulsar's package management); true too when no store serves it now
+     */
+    boolean deletedWithComponent(PackageRef ref) {
+        Registered registered = byScheme.get(ref.scheme());
+        return registered == null
+                || PackageStore.flag(registered.properties(), PackageStore.DELETED_WITH_COMPONENT, true);
+    }
+
+    /**
+     * A package the user names by URL stays where it is; its scheme must be served, and its store must accept it for
+     * a new component or version ({@link PackageStore#checkUrl}).
+     */
     PackageRef reference(String url) throws PackageException {
+        String trimmed = url.trim();
         String scheme;
         try {
-            scheme = URI.create(url.trim()).getScheme();
+            scheme = URI.create(trimmed).getScheme();
         } catch (IllegalArgumentException e) {
             throw new PackageException(Reason.INVALID, "Invalid package url " + url + ": " + e.getMessage(), e);
         }
-        if (scheme == null || !bySchema.containsKey(scheme)) {
+        Registered registered = scheme == null ? null : byScheme.get(scheme);
+        if (registered == null) {
             throw new PackageException(Reason.INVALID, "Unsupported package url " + url
-                    + " (supported schemes: " + bySchema.keySet() + ")");
+                    + " (supported schemes: " + byScheme.keySet() + ")");
         }
-        return new PackageRef(url.trim(), null, -1);
+        registered.store().checkUrl(trimmed);
+        return new PackageRef(trimmed, null, -1);
     }
 
     private PackageStore forScheme(String scheme) throws PackageException {
-        PackageStore store = bySchema.get(scheme);
-        if (store == null) {
+        Registered registered = byScheme.get(scheme);
+        if (registered == null) {
             throw new PackageException(Reason.UNAVAILABLE, "No package store for " + scheme + ": packages are unavailable");
         }
-        return store;
+        return registered.store();
     }
 }

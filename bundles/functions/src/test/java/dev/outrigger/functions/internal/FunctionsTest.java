@@ -18,6 +18,9 @@ import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.FunctionMetadataStore;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
+import dev.outrigger.api.metadata.ComponentType;
+import dev.outrigger.api.packages.PackageException;
+import dev.outrigger.api.packages.PackageOwner;
 import dev.outrigger.api.packages.PackageRef;
 import dev.outrigger.api.packages.PackageStore;
 import java.io.ByteArrayInputStream;
@@ -40,11 +43,11 @@ class FunctionsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        PackageStores stores = new PackageStores();
+        stores = new PackageStores();
         stores.addStore(bookkeeper, Map.of(PackageStore.SCHEMES, "bookkeeper"));
         functions = new Functions(metadata, admin, mock(org.apache.pulsar.client.api.PulsarClient.class), stores);
         when(admin.namespaces().getNamespaces("public")).thenReturn(List.of("public/default"));
-        when(bookkeeper.store(any(), anyString(), any())).thenReturn(stored);
+        when(bookkeeper.store(any(PackageOwner.class), anyString(), any())).thenReturn(stored);
         when(metadata.get(any())).thenReturn(Optional.empty());
     }
 
@@ -86,7 +89,7 @@ class FunctionsTest {
         FunctionServiceException e = assertThrows(FunctionServiceException.class,
                 () -> functions.register("public", "default", "fn", invalid, upload(), null));
         assertEquals(FunctionServiceException.Kind.BAD_REQUEST, e.kind());
-        verify(bookkeeper, never()).store(any(), anyString(), any());
+        verify(bookkeeper, never()).store(any(PackageOwner.class), anyString(), any());
         verify(metadata, never()).write(any());
     }
 
@@ -94,7 +97,9 @@ class FunctionsTest {
     void registerStoresThePackageAndTheSubmittedConfig() throws Exception {
         when(metadata.write(any())).thenAnswer(call -> CompletableFuture.completedFuture(call.getArgument(0)));
         functions.register("public", "default", "fn", config(), upload(), null);
-        verify(bookkeeper).store(eq(new FunctionKey("public", "default", "fn")), eq("fn.jar"), any());
+        verify(bookkeeper).store(org.mockito.ArgumentMatchers.argThat((PackageOwner owner) ->
+                owner.key().equals(new FunctionKey("public", "default", "fn")) && owner.version() == 0
+                        && owner.type() == ComponentType.FUNCTION), eq("fn.jar"), any());
         verify(metadata).write(org.mockito.ArgumentMatchers.argThat((FunctionMetadata record) ->
                 record.version() == 0 && stored.equals(record.packageRef())
                         && Functions.fromJson(record.config()).getName().equals("fn")));
@@ -111,5 +116,138 @@ class FunctionsTest {
         var order = org.mockito.Mockito.inOrder(metadata, bookkeeper);
         order.verify(metadata).delete(record.key(), 3);
         order.verify(bookkeeper).delete(stored);
+    }
+
+    // --- package management (a store that takes uploads and keeps its packages)
+
+    private PackageStore packageManagement() {
+        PackageStore pm = mock(PackageStore.class);
+        stores().addStore(pm, Map.of(PackageStore.SCHEMES, new String[] {"function", "sink", "source"},
+                PackageStore.UPLOADS, true, PackageStore.DELETED_WITH_COMPONENT, false));
+        return pm;
+    }
+
+    private PackageStores stores;
+
+    private PackageStores stores() {
+        return stores;
+    }
+
+    private FunctionMetadata existing(PackageRef ref) {
+        return new FunctionMetadata(new FunctionKey("public", "default", "fn"), ComponentType.FUNCTION, 3, 42L,
+                Functions.toJson(config()), ref, Map.of());
+    }
+
+    @Test
+    void withPackageManagementUploadsGoThereNamedAfterTheVersionAndStayOnDeregister() throws Exception {
+        PackageStore pm = packageManagement();
+        PackageRef managed = new PackageRef("function://public/default/fn@0", "ab", 3);
+        when(pm.store(any(PackageOwner.class), anyString(), any())).thenReturn(managed);
+        when(metadata.write(any())).thenAnswer(call -> CompletableFuture.completedFuture(call.getArgument(0)));
+        functions.register("public", "default", "fn", config(), upload(), null);
+        verify(pm).store(org.mockito.ArgumentMatchers.argThat((PackageOwner owner) -> owner.version() == 0),
+                eq("fn.jar"), any());
+        verify(bookkeeper, never()).store(any(PackageOwner.class), anyString(), any());
+
+        FunctionMetadata record = existing(managed);
+        when(metadata.get(record.key())).thenReturn(Optional.of(record));
+        when(metadata.delete(record.key(), 3)).thenReturn(CompletableFuture.completedFuture(null));
+        functions.deregister("public", "default", "fn");
+        verify(pm, never()).delete(any());
+    }
+
+    @Test
+    void aFailedRegisterDeletesWhatItUploadedToPackageManagement() throws Exception {
+        PackageStore pm = packageManagement();
+        PackageRef managed = new PackageRef("function://public/default/fn@0", "ab", 3);
+        when(pm.store(any(PackageOwner.class), anyString(), any())).thenReturn(managed);
+        when(metadata.write(any())).thenReturn(CompletableFuture.failedFuture(
+                new MetadataUnavailableException("leader away", null)));
+        assertThrows(FunctionServiceException.class,
+                () -> functions.register("public", "default", "fn", config(), upload(), null));
+        verify(pm).delete(managed);
+    }
+
+    @Test
+    void anUpdateStoresUnderTheNextVersionAndTheCreateTime() throws Exception {
+        PackageStore pm = packageManagement();
+        PackageRef old = new PackageRef("function://public/default/fn@3", "ab", 3);
+        PackageRef next = new PackageRef("function://public/default/fn@4", "cd", 3);
+        FunctionMetadata record = existing(old);
+        when(metadata.get(record.key())).thenReturn(Optional.of(record));
+        when(pm.store(any(PackageOwner.class), anyString(), any())).thenReturn(next);
+        when(metadata.write(any())).thenAnswer(call -> CompletableFuture.completedFuture(call.getArgument(0)));
+        functions.update("public", "default", "fn", null, upload(), null);
+        verify(pm).store(org.mockito.ArgumentMatchers.argThat((PackageOwner owner) ->
+                owner.version() == 4 && owner.createTime() == 42L), eq("fn.jar"), any());
+        verify(pm, never()).delete(any()); // the old version stays, as in Pulsar
+    }
+
+    @Test
+    void aUrlItsStoreRefusesIsABadRequest() throws Exception {
+        PackageStore pm = packageManagement();
+        org.mockito.Mockito.doThrow(new PackageException(PackageException.Reason.INVALID, "disabled"))
+                .when(pm).checkUrl("function://public/default/pkg@1");
+        FunctionServiceException e = assertThrows(FunctionServiceException.class, () -> functions.register(
+                "public", "default", "fn", config(), null, "function://public/default/pkg@1"));
+        assertEquals(FunctionServiceException.Kind.BAD_REQUEST, e.kind());
+        assertEquals("disabled", e.getMessage());
+        verify(metadata, never()).write(any());
+    }
+
+    // --- upload and download by path
+
+    @Test
+    void uploadWithoutPathOrDataIsRefusedInPulsarsWords() {
+        FunctionServiceException e = assertThrows(FunctionServiceException.class,
+                () -> functions.uploadPackage(null, new ByteArrayInputStream(new byte[1])));
+        assertEquals(FunctionServiceException.Kind.BAD_REQUEST, e.kind());
+        assertEquals("Function Package is not provided null", e.getMessage());
+        e = assertThrows(FunctionServiceException.class, () -> functions.uploadPackage("a/b", null));
+        assertEquals("Function Package is not provided a/b", e.getMessage());
+    }
+
+    @Test
+    void aPathUploadToBookKeeperWithoutTheIndexLeavesNothing() throws Exception {
+        when(bookkeeper.storeAt(eq("a/b"), any())).thenReturn(stored);
+        FunctionServiceException e = assertThrows(FunctionServiceException.class,
+                () -> functions.uploadPackage("a/b", new ByteArrayInputStream(new byte[3])));
+        assertEquals(FunctionServiceException.Kind.UNAVAILABLE, e.kind());
+        verify(bookkeeper).delete(stored);
+    }
+
+    @Test
+    void aPathUploadToPackageManagementNeedsNoIndex() throws Exception {
+        PackageStore pm = packageManagement();
+        when(pm.storeAt(eq("function://public/default/p@1"), any()))
+                .thenReturn(new PackageRef("function://public/default/p@1", "ab", 3));
+        functions.uploadPackage("function://public/default/p@1", new ByteArrayInputStream(new byte[3]));
+        verify(bookkeeper, never()).storeAt(anyString(), any());
+    }
+
+    @Test
+    void downloadByAComponentsPackageLocationFetchesThatPackage() throws Exception {
+        when(metadata.all()).thenReturn(List.of(existing(stored)));
+        org.mockito.Mockito.doAnswer(call -> {
+            java.nio.file.Files.write(call.getArgument(1), new byte[] {1, 2, 3});
+            return null;
+        }).when(bookkeeper).fetch(eq(stored), any());
+        try (java.io.InputStream in = functions.downloadPackage("bookkeeper://ledger/7")) {
+            assertEquals(3, in.readAllBytes().length);
+        }
+    }
+
+    @Test
+    void downloadOfNothingIsNotFoundAndABareLedgerIsNothing() throws Exception {
+        when(metadata.all()).thenReturn(List.of());
+        FunctionServiceException e = assertThrows(FunctionServiceException.class,
+                () -> functions.downloadPackage("bookkeeper://ledger/7"));
+        assertEquals(FunctionServiceException.Kind.NOT_FOUND, e.kind());
+        e = assertThrows(FunctionServiceException.class, () -> functions.downloadPackage("no/such/path"));
+        assertEquals(FunctionServiceException.Kind.NOT_FOUND, e.kind());
+        assertEquals("Function package does not exist at path no/such/path", e.getMessage());
+        e = assertThrows(FunctionServiceException.class, () -> functions.downloadPackage(" "));
+        assertEquals(FunctionServiceException.Kind.BAD_REQUEST, e.kind());
+        verify(bookkeeper, never()).fetch(any(), any());
     }
 }

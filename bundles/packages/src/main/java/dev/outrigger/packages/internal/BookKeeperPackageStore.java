@@ -79,6 +79,8 @@ public final class BookKeeperPackageStore implements PackageStore {
     static final String FILE = "outrigger.file";
     static final String FORMAT = "outrigger.format";
     static final String FORMAT_VERSION = "1";
+    /** The owner recorded for a package uploaded by path. */
+    static final String PATH_OWNER_PREFIX = "path:";
 
     /** Guards every wait on BookKeeper; its own timeouts (below) normally answer first. */
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(120);
@@ -155,11 +157,40 @@ public final class BookKeeperPackageStore implements PackageStore {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(BookKeeperPackageStore.class.getClassLoader());
         try {
-            return store(client.bookKeeper, now, owner, fileName, data);
+            return store(client.bookKeeper, now, owner.fullyQualifiedName(), fileName, data);
         } finally {
             thread.setContextClassLoader(previous);
             release(client);
         }
+    }
+
+    /**
+     * A package uploaded under a path ({@code functions upload --path}): a ledger like any other, its owner recorded
+     * as {@code path:<path>}. Which ledger a path names is the caller's to keep.
+     */
+    @Override
+    public PackageRef storeAt(String path, InputStream data) throws PackageException {
+        Objects.requireNonNull(path, "path must not be null");
+        Objects.requireNonNull(data, "data must not be null");
+        BookKeeperSettings now = settings;
+        SharedClient client = acquire();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(BookKeeperPackageStore.class.getClassLoader());
+        try {
+            return store(client.bookKeeper, now, PATH_OWNER_PREFIX + path, fileName(path), data);
+        } finally {
+            thread.setContextClassLoader(previous);
+            release(client);
+        }
+    }
+
+    /** The last segment of a path, which is what Pulsar's worker keeps as a package's file name. */
+    static String fileName(String path) {
+        String trimmed = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        int slash = trimmed.lastIndexOf('/');
+        String name = slash < 0 ? trimmed : trimmed.substring(slash + 1);
+        return name.isEmpty() ? "package" : name;
     }
 
     @Override
@@ -195,7 +226,7 @@ public final class BookKeeperPackageStore implements PackageStore {
 
     // --- store
 
-    private static PackageRef store(BookKeeper bk, BookKeeperSettings settings, FunctionKey owner, String fileName,
+    private static PackageRef store(BookKeeper bk, BookKeeperSettings settings, String owner, String fileName,
             InputStream data) throws PackageException {
         WriteHandle ledger = createLedger(bk, settings, owner, fileName);
         long ledgerId = ledger.getId();
@@ -249,7 +280,7 @@ public final class BookKeeperPackageStore implements PackageStore {
                 + settings.maxSizeBytes() + " bytes (functionPackageMaxSizeBytes)");
     }
 
-    private static WriteHandle createLedger(BookKeeper bk, BookKeeperSettings settings, FunctionKey owner,
+    private static WriteHandle createLedger(BookKeeper bk, BookKeeperSettings settings, String owner,
             String fileName) throws PackageException {
         int replicas = settings.replicas();
         try {
@@ -273,14 +304,19 @@ public final class BookKeeperPackageStore implements PackageStore {
     }
 
     static Map<String, byte[]> customMetadata(FunctionKey owner, String fileName) {
+        return customMetadata(owner.fullyQualifiedName(), fileName);
+    }
+
+    /** @param owner {@code tenant/namespace/name}, or {@code path:<path>} for a package uploaded by path */
+    static Map<String, byte[]> customMetadata(String owner, String fileName) {
         return Map.of(
-                OWNER, owner.fullyQualifiedName().getBytes(StandardCharsets.UTF_8),
+                OWNER, owner.getBytes(StandardCharsets.UTF_8),
                 FILE, fileName.getBytes(StandardCharsets.UTF_8),
                 FORMAT, FORMAT_VERSION.getBytes(StandardCharsets.UTF_8));
     }
 
     /** @return the next entry: {@link #ENTRY_SIZE} bytes, fewer at the end of the stream, none after it */
-    private static byte[] readEntry(InputStream data, FunctionKey owner) throws PackageException {
+    private static byte[] readEntry(InputStream data, String owner) throws PackageException {
         byte[] entry = new byte[ENTRY_SIZE];
         int length;
         try {

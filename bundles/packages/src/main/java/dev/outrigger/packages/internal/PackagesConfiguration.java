@@ -35,6 +35,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Largest package accepted for storage, in bytes (default 100 MiB).")
     long functionPackageMaxSizeBytes() default BookKeeperSettings.DEFAULT_MAX_SIZE;
 
+    // --- Pulsar's package management
+
+    @AttributeDefinition(description = "Keep uploaded packages in the brokers' package management service "
+            + "(function://, sink://, source://) instead of BookKeeper, and allow registering with such URLs.")
+    boolean functionsWorkerEnablePackageManagement() default false;
+
     // --- package URLs (Pulsar's PackageUrlValidator)
 
     @AttributeDefinition(description = "Directory of the function packages that file: URLs may name.")

@@ -73,6 +73,20 @@ class BookKeeperPackageStoreTest {
     }
 
     @Test
+    void storesByPathWithThePathAsOwner() throws Exception {
+        byte[] bytes = random(MIB + 3);
+        PackageRef ref = store.storeAt("uploads/some/excl.jar", new ByteArrayInputStream(bytes));
+        assertEquals(sha256(bytes), ref.sha256());
+        LedgerMetadata metadata = bk.getLedgerMetadata(LedgerLocation.parse(ref.location())).get();
+        assertEquals("path:uploads/some/excl.jar", text(metadata, BookKeeperPackageStore.OWNER));
+        assertEquals("excl.jar", text(metadata, BookKeeperPackageStore.FILE));
+        Path target = dir.resolve("by-path.jar");
+        store.fetch(ref, target);
+        assertArrayEquals(bytes, Files.readAllBytes(target));
+        store.delete(ref);
+    }
+
+    @Test
     void storesAndFetchesAMultiEntryPackage() throws Exception {
         byte[] bytes = random(3 * MIB + MIB / 2);
         FunctionKey owner = owner();

@@ -14,6 +14,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -200,6 +201,33 @@ public final class FunctionsResource implements RestResource {
         // Checked before the stream starts, so a missing function is a 404 and not a broken download.
         functions.get(tenant, namespace, functionName);
         return out -> functions.downloadPackage(tenant, namespace, functionName, out);
+    }
+
+    /** {@code pulsar-admin functions upload --source-file F --path P}: the package kept under that path. */
+    @POST
+    @Path("/upload")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public void uploadFunction(
+            @FormDataParam("data") InputStream data,
+            @FormDataParam("path") String path) {
+        functions.uploadPackage(path, data);
+    }
+
+    /**
+     * {@code pulsar-admin functions download --path P --destination-file F}: the package uploaded at that path, or the
+     * package of the function whose package location it is.
+     */
+    @GET
+    @Path("/download")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public StreamingOutput downloadFunctionByPath(@QueryParam("path") String path) {
+        // Found and fetched before the stream starts, so a missing package is a 404 and not a broken download.
+        InputStream in = functions.downloadPackage(path);
+        return out -> {
+            try (in) {
+                in.transferTo(out);
+            }
+        };
     }
 
     /** No state storage yet: Pulsar's worker answers exactly this when its state store is not there. */
