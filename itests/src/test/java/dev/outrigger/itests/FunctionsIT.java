@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class FunctionsIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String EXCLAMATION = "org.apache.pulsar.functions.api.examples.ExclamationFunction";
+    private static final String EXCLAMATION = ExampleFunctions.EXCLAMATION;
     private static final long PACKAGE_LIMIT = 2 * 1024 * 1024;
 
     private static LocalPulsarCluster pulsar;
@@ -71,15 +71,7 @@ class FunctionsIT {
     }
 
     private static FunctionConfig exclamation(String name) {
-        FunctionConfig function = new FunctionConfig();
-        function.setTenant("public");
-        function.setNamespace(namespace);
-        function.setName(name);
-        function.setClassName(EXCLAMATION);
-        function.setInputs(List.of("persistent://public/" + namespace + "/" + name + "-in"));
-        function.setOutput("persistent://public/" + namespace + "/" + name + "-out");
-        function.setRuntime(FunctionConfig.Runtime.JAVA);
-        return function;
+        return ExampleFunctions.exclamation(namespace, name);
     }
 
     @Test

@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
 class PackagesIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String EXCLAMATION = "org.apache.pulsar.functions.api.examples.ExclamationFunction";
+    private static final String EXCLAMATION = ExampleFunctions.EXCLAMATION;
 
     private static LocalPulsarCluster pulsar;
     private static PulsarAdmin broker;
@@ -95,15 +95,7 @@ class PackagesIT {
     }
 
     private static FunctionConfig exclamation(String name) {
-        FunctionConfig function = new FunctionConfig();
-        function.setTenant("public");
-        function.setNamespace(namespace);
-        function.setName(name);
-        function.setClassName(EXCLAMATION);
-        function.setInputs(List.of("persistent://public/" + namespace + "/" + name + "-in"));
-        function.setOutput("persistent://public/" + namespace + "/" + name + "-out");
-        function.setRuntime(FunctionConfig.Runtime.JAVA);
-        return function;
+        return ExampleFunctions.exclamation(namespace, name);
     }
 
     private static Path file(String name) throws Exception {

@@ -33,8 +33,6 @@ import org.junit.jupiter.api.Test;
  */
 class RunningFunctionsIT {
 
-    private static final String EXCLAMATION = "org.apache.pulsar.functions.api.examples.ExclamationFunction";
-
     private static LocalPulsarCluster pulsar;
     private static PulsarClient client;
     private static PulsarAdmin broker;
@@ -62,14 +60,7 @@ class RunningFunctionsIT {
     }
 
     private static FunctionConfig exclamation(String name) {
-        FunctionConfig function = new FunctionConfig();
-        function.setTenant("public");
-        function.setNamespace(namespace.substring("public/".length()));
-        function.setName(name);
-        function.setClassName(EXCLAMATION);
-        function.setInputs(List.of("persistent://" + namespace + "/" + name + "-in"));
-        function.setOutput("persistent://" + namespace + "/" + name + "-out");
-        function.setRuntime(FunctionConfig.Runtime.JAVA);
+        FunctionConfig function = ExampleFunctions.exclamation(namespace.substring("public/".length()), name);
         function.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE);
         return function;
     }

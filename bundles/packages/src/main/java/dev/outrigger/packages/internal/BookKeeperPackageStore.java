@@ -150,18 +150,7 @@ public final class BookKeeperPackageStore implements PackageStore {
     public PackageRef store(FunctionKey owner, String fileName, InputStream data) throws PackageException {
         Objects.requireNonNull(owner, "owner must not be null");
         Objects.requireNonNull(fileName, "fileName must not be null");
-        Objects.requireNonNull(data, "data must not be null");
-        BookKeeperSettings now = settings;
-        SharedClient client = acquire();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(BookKeeperPackageStore.class.getClassLoader());
-        try {
-            return store(client.bookKeeper, now, owner.fullyQualifiedName(), fileName, data);
-        } finally {
-            thread.setContextClassLoader(previous);
-            release(client);
-        }
+        return storeFor(owner.fullyQualifiedName(), fileName, data);
     }
 
     /**
@@ -171,6 +160,11 @@ public final class BookKeeperPackageStore implements PackageStore {
     @Override
     public PackageRef storeAt(String path, InputStream data) throws PackageException {
         Objects.requireNonNull(path, "path must not be null");
+        return storeFor(PATH_OWNER_PREFIX + path, fileName(path), data);
+    }
+
+    /** Writes a ledger with the shared client, this bundle's loader as the context loader as for every BookKeeper call here. */
+    private PackageRef storeFor(String owner, String fileName, InputStream data) throws PackageException {
         Objects.requireNonNull(data, "data must not be null");
         BookKeeperSettings now = settings;
         SharedClient client = acquire();
@@ -178,7 +172,7 @@ public final class BookKeeperPackageStore implements PackageStore {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(BookKeeperPackageStore.class.getClassLoader());
         try {
-            return store(client.bookKeeper, now, PATH_OWNER_PREFIX + path, fileName(path), data);
+            return store(client.bookKeeper, now, owner, fileName, data);
         } finally {
             thread.setContextClassLoader(previous);
             release(client);
