@@ -116,6 +116,30 @@ public class WorkerFeatureIT {
         assertTrue("Bundles not active: " + inactive, inactive.isEmpty());
     }
 
+    /**
+     * The client's PROTOBUF schemas load protobuf through the pulsar bundle's optional import: it must be wired to the
+     * protobuf bundle the runtime gives functions, or protobuf functions fail with NoClassDefFoundError.
+     */
+    @Test
+    public void thePulsarClientSeesTheProtobufTheFunctionsSee() {
+        Bundle pulsarBundle = null;
+        for (Bundle bundle : context.getBundles()) {
+            if ("dev.outrigger.pulsar".equals(bundle.getSymbolicName())) {
+                pulsarBundle = bundle;
+            }
+        }
+        assertTrue("no pulsar bundle", pulsarBundle != null);
+        String provider = null;
+        for (org.osgi.framework.wiring.BundleWire wire : pulsarBundle.adapt(org.osgi.framework.wiring.BundleWiring.class)
+                .getRequiredWires(org.osgi.framework.wiring.BundleRevision.PACKAGE_NAMESPACE)) {
+            if ("com.google.protobuf".equals(wire.getCapability().getAttributes()
+                    .get(org.osgi.framework.wiring.BundleRevision.PACKAGE_NAMESPACE))) {
+                provider = wire.getProvider().getSymbolicName();
+            }
+        }
+        assertEquals("com.google.protobuf", provider);
+    }
+
     @Test
     public void noComponentIsUnsatisfied() {
         List<String> unsatisfied = new ArrayList<>();

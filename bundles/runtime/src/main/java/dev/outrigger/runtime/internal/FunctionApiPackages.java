@@ -28,6 +28,8 @@ final class FunctionApiPackages {
         org.slf4j.Logger.class,
         // Pulsar's instance jar gives functions this one type of its windowing (the timestamp extractor's contract)
         org.apache.pulsar.functions.windowing.TimestampExtractor.class,
+        // the worker's protobuf, which Pulsar's PROTOBUF schemas use: a function's messages must extend its classes
+        com.google.protobuf.GeneratedMessageV3.class,
     };
 
     /** Exact package names (not prefixes: a user's classes may live in e.g. {@code ...functions.api.examples}). */

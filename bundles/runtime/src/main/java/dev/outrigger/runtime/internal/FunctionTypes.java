@@ -223,9 +223,9 @@ final class FunctionTypes {
                 // through AUTO_CONSUME (GenericObject) instead
                 return Schema.KV_BYTES();
             case "PROTOBUF":
+                return Schema.PROTOBUF((Class) protobufMessage(type, schemaType));
             case "PROTOBUF_NATIVE":
-                throw new IllegalArgumentException("Schema type " + schemaType
-                        + " is not supported by Outrigger's thread runtime yet: use AUTO_CONSUME or BYTES");
+                return Schema.PROTOBUF_NATIVE((Class) protobufMessage(type, schemaType));
             default:
                 break;
         }
@@ -248,6 +248,16 @@ final class FunctionTypes {
         }
         throw new IllegalArgumentException(schemaType + " is neither a " + Schema.class.getName() + " nor a "
                 + SerDe.class.getName());
+    }
+
+    /** @throws IllegalArgumentException unless the type is a protobuf message of the worker's protobuf */
+    private static Class<?> protobufMessage(Class<?> type, String schemaType) {
+        if (!com.google.protobuf.GeneratedMessageV3.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException("Schema type " + schemaType + " needs a protobuf message type "
+                    + "(extending com.google.protobuf.GeneratedMessageV3 of protobuf-java 3.25, the worker's), not "
+                    + type.getName());
+        }
+        return type;
     }
 
     private static Schema<?> defaultSchemaByName(String name) {
@@ -306,6 +316,9 @@ final class FunctionTypes {
             return Schema.LOCAL_TIME;
         } else if (type == LocalDateTime.class) {
             return Schema.LOCAL_DATE_TIME;
+        } else if (com.google.protobuf.GeneratedMessageV3.class.isAssignableFrom(type)) {
+            // Pulsar's TopicSchema: a protobuf message class means PROTOBUF
+            return Schema.PROTOBUF((Class) type);
         } else if (type == org.apache.pulsar.common.schema.KeyValue.class) {
             return Schema.KV_BYTES();
         } else if (type == Object.class || type == GenericRecord.class || type == GenericObject.class) {

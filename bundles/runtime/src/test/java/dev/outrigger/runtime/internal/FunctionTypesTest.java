@@ -71,9 +71,15 @@ class FunctionTypesTest {
         assertEquals(SchemaType.KEY_VALUE,
                 FunctionTypes.schema(KeyValue.class, "", loader, true).getSchemaInfo().getType());
         assertEquals(Schema.STRING, FunctionTypes.schema(String.class, FunctionTypes.DEFAULT_SERDE, loader, true));
-        IllegalArgumentException protobuf = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException notAMessage = assertThrows(IllegalArgumentException.class,
                 () -> FunctionTypes.schema(Pojo.class, "PROTOBUF", loader, true));
-        assertTrue(protobuf.getMessage().contains("PROTOBUF"), protobuf.getMessage());
+        assertTrue(notAMessage.getMessage().contains("needs a protobuf message type"), notAMessage.getMessage());
+        assertEquals(SchemaType.PROTOBUF, FunctionTypes.schema(com.google.protobuf.Timestamp.class, "PROTOBUF", loader,
+                true).getSchemaInfo().getType());
+        assertEquals(SchemaType.PROTOBUF_NATIVE, FunctionTypes.schema(com.google.protobuf.Timestamp.class,
+                "PROTOBUF_NATIVE", loader, true).getSchemaInfo().getType());
+        assertEquals(SchemaType.PROTOBUF, FunctionTypes.schema(com.google.protobuf.Timestamp.class, null, loader,
+                true).getSchemaInfo().getType());
     }
 
     @Test

@@ -532,4 +532,36 @@ class ThreadRuntimeTest {
             assertEquals(List.of(3, 10, 18), sums);
         }
     }
+
+    /** A function over protobuf messages, compiled against the worker's protobuf, reads a PROTOBUF topic. */
+    @Test
+    void protobufMessagesInAndOut() throws Exception {
+        Path jar = compile("Timestamps", """
+                public class Timestamps implements org.apache.pulsar.functions.api.Function<
+                        com.google.protobuf.Timestamp, com.google.protobuf.Timestamp> {
+                    public com.google.protobuf.Timestamp process(com.google.protobuf.Timestamp in,
+                            org.apache.pulsar.functions.api.Context context) {
+                        return in.toBuilder().setSeconds(in.getSeconds() + 1).build();
+                    }
+                }
+                """);
+        String name = "protobuf-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "pb-in";
+        String output = prefix + "pb-out";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        Schema<com.google.protobuf.Timestamp> schema = Schema.PROTOBUF(com.google.protobuf.Timestamp.class);
+        try (Consumer<com.google.protobuf.Timestamp> results = client.newConsumer(schema).topic(output)
+                .subscriptionName("test").subscribe();
+                Producer<com.google.protobuf.Timestamp> producer = client.newProducer(schema).topic(input).create()) {
+            runtime.start(metadata(name, 0, "fn.Timestamps", input, output, Map.of()), 0, jar);
+            awaitRunning(id);
+            producer.send(com.google.protobuf.Timestamp.newBuilder().setSeconds(41).setNanos(7).build());
+            Message<com.google.protobuf.Timestamp> result = results.receive(30, TimeUnit.SECONDS);
+            assertNotNull(result, () -> "no result; status " + status(id));
+            assertEquals(42, result.getValue().getSeconds());
+            assertEquals(7, result.getValue().getNanos());
+            assertEquals(org.apache.pulsar.common.schema.SchemaType.PROTOBUF,
+                    admin.schemas().getSchemaInfo(output).getType());
+        }
+    }
 }
