@@ -482,54 +482,44 @@ class ThreadRuntimeTest {
     void countWindowsFeedAJavaFunctionAndAckOnceTheirResultIsSent() throws Exception {
         String name = "addwindow-" + UUID.randomUUID().toString().substring(0, 8);
         String input = prefix + "win-in";
-        String output = prefix + "win-out";
-        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
-        try (Consumer<Integer> results = client.newConsumer(Schema.INT32).topic(output).subscriptionName("test")
-                .subscribe(); Producer<Integer> producer = client.newProducer(Schema.INT32).topic(input).create()) {
-            runtime.start(metadata(name, 0, "org.apache.pulsar.functions.api.examples.AddWindowFunction", input,
-                    output, Map.of("windowConfig", Map.of("windowLengthCount", 3), "autoAck", false)), 0, examplesJar);
-            awaitRunning(id);
-            for (int i = 1; i <= 7; i++) {
-                producer.send(i);
-            }
-            Message<Integer> first = results.receive(30, TimeUnit.SECONDS);
-            assertNotNull(first, () -> "no window result; status " + status(id));
-            assertEquals(6, first.getValue());
-            Message<Integer> second = results.receive(30, TimeUnit.SECONDS);
-            assertNotNull(second);
-            assertEquals(15, second.getValue());
-            // the seventh waits for its window: only it is left unacknowledged
-            String subscription = "public/default/" + name;
-            await().atMost(WAIT).until(() ->
-                    admin.topics().getStats(input).getSubscriptions().get(subscription).getUnackedMessages() == 1
-                            || admin.topics().getStats(input).getSubscriptions().get(subscription).getMsgBacklog() == 1);
-        }
+        assertEquals(List.of(6, 15), runIntegerWindows(name, "org.apache.pulsar.functions.api.examples.AddWindowFunction",
+                input, Map.of("windowLengthCount", 3), 7, 2));
+        // the seventh waits for its window: only it is left unacknowledged
+        String subscription = "public/default/" + name;
+        await().atMost(WAIT).until(() ->
+                admin.topics().getStats(input).getSubscriptions().get(subscription).getMsgBacklog() == 1);
     }
 
     /** ContextWindowFunction (Pulsar's WindowFunction over records) on windows of 4 sliding by 2. */
     @Test
     void slidingCountWindowsFeedAPulsarWindowFunction() throws Exception {
         String name = "ctxwindow-" + UUID.randomUUID().toString().substring(0, 8);
-        String input = prefix + "slide-in";
-        String output = prefix + "slide-out";
+        // windows [1,2], [1..4], [3..6]
+        assertEquals(List.of(3, 10, 18), runIntegerWindows(name,
+                "org.apache.pulsar.functions.api.examples.window.ContextWindowFunction", prefix + "slide-in",
+                Map.of("windowLengthCount", 4, "slidingIntervalCount", 2), 6, 3));
+    }
+
+    /** Runs a window function over INT32 topics, sends 1..{@code sends}, returns the first {@code results} answers. */
+    private List<Integer> runIntegerWindows(String name, String className, String input, Map<String, Object> window,
+            int sends, int results) throws Exception {
+        String output = input + "-out";
         InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
-        try (Consumer<Integer> results = client.newConsumer(Schema.INT32).topic(output).subscriptionName("test")
+        try (Consumer<Integer> answers = client.newConsumer(Schema.INT32).topic(output).subscriptionName("test")
                 .subscribe(); Producer<Integer> producer = client.newProducer(Schema.INT32).topic(input).create()) {
-            runtime.start(metadata(name, 0, "org.apache.pulsar.functions.api.examples.window.ContextWindowFunction",
-                    input, output, Map.of("windowConfig", Map.of("windowLengthCount", 4, "slidingIntervalCount", 2),
-                            "autoAck", false)), 0, examplesJar);
+            runtime.start(metadata(name, 0, className, input, output,
+                    Map.of("windowConfig", window, "autoAck", false)), 0, examplesJar);
             awaitRunning(id);
-            for (int i = 1; i <= 6; i++) {
+            for (int i = 1; i <= sends; i++) {
                 producer.send(i);
             }
-            List<Integer> sums = new java.util.ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                Message<Integer> result = results.receive(30, TimeUnit.SECONDS);
-                assertNotNull(result, () -> "only " + sums + "; status " + status(id));
-                sums.add(result.getValue());
+            List<Integer> values = new java.util.ArrayList<>();
+            for (int i = 0; i < results; i++) {
+                Message<Integer> answer = answers.receive(30, TimeUnit.SECONDS);
+                assertNotNull(answer, () -> "only " + values + "; status " + status(id));
+                values.add(answer.getValue());
             }
-            // windows [1,2], [1..4], [3..6]
-            assertEquals(List.of(3, 10, 18), sums);
+            return values;
         }
     }
 
