@@ -18,9 +18,34 @@ record RuntimeSettings(PulsarAdmin admin, boolean exposeAdmin, int maxPendingAsy
 
     static final RuntimeSettings DEFAULTS = new RuntimeSettings(null, false, DEFAULT_MAX_PENDING_ASYNC_REQUESTS);
 
-    /** @return the admin client {@code Context.getPulsarAdmin()} returns, or null when not exposed */
+    /**
+     * @return the admin client {@code Context.getPulsarAdmin()} returns, or null when not exposed: the worker's own,
+     *     behind a view whose {@code close()} does nothing, so no function can close it for the whole worker
+     */
     PulsarAdmin exposedAdmin() {
-        return exposeAdmin ? admin : null;
+        return exposeAdmin && admin != null ? unclosable(admin) : null;
+    }
+
+    private static PulsarAdmin unclosable(PulsarAdmin admin) {
+        return (PulsarAdmin) java.lang.reflect.Proxy.newProxyInstance(PulsarAdmin.class.getClassLoader(),
+                new Class<?>[] {PulsarAdmin.class}, (proxy, method, arguments) -> {
+                    switch (method.getName()) {
+                        case "close":
+                            return null;
+                        case "equals":
+                            return proxy == arguments[0];
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "toString":
+                            return "PulsarAdmin of the worker (close() does nothing)";
+                        default:
+                            try {
+                                return method.invoke(admin, arguments);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                    }
+                });
     }
 
     /** @param worker the worker's configuration (Pulsar's keys), as the config bundle writes it */
