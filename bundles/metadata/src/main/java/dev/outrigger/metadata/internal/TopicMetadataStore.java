@@ -12,7 +12,7 @@ import dev.outrigger.api.metadata.FunctionMetadataStore;
 import dev.outrigger.api.metadata.MetadataListener;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
-import dev.outrigger.topics.CompactedTopics;
+import dev.outrigger.topics.LeaderWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -98,10 +98,9 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     /** Runs callers' writes: waiting for the leader, forwarding, waiting for the record to come back. */
     private final ExecutorService writes;
 
-    private final Object leadershipLock = new Object();
-    /** Non-null while this worker leads; guarded by {@link #leadershipLock}. */
-    private Leadership leadership;
-    private long terms;
+    private final LeaderWriter writer;
+    /** Whether an earlier write may or may not be on the topic; only the leader thread touches it. */
+    private boolean needsCatchUp;
     private volatile boolean closed;
     private ServiceRegistration<Condition> readyCondition;
 
@@ -126,6 +125,18 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
         ScheduledThreadPoolExecutor leader = new ScheduledThreadPoolExecutor(1, threads("outrigger-metadata-leader"));
         leader.setRemoveOnCancelPolicy(true);
         this.leaderThread = leader;
+        this.writer = new LeaderWriter(client, settings.topic(), workerId + "-leader", workerId, leader,
+                settings::retryDelay, LOG, new LeaderWriter.Owner() {
+                    @Override
+                    public boolean caughtUp(LeaderWriter.Term term) {
+                        return TopicMetadataStore.this.caughtUp(term);
+                    }
+
+                    @Override
+                    public void ready(LeaderWriter.Term term) {
+                        leaderReady(term);
+                    }
+                });
         ThreadPoolExecutor callers = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 threads("outrigger-metadata-write"));
         callers.allowCoreThreadTimeOut(true);
@@ -148,7 +159,7 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     @Deactivate
     void close() {
         closed = true;
-        lostLeadership();
+        writer.close();
         tailer.close();
         // Tasks that never started still hold callers' futures: run them, they fail at once now that all is closed.
         leaderThread.shutdownNow().forEach(Runnable::run);
@@ -174,9 +185,7 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
 
     /** @return whether this worker leads and holds the exclusive producer */
     boolean isLeaderReady() {
-        synchronized (leadershipLock) {
-            return leadership != null && leadership.ready;
-        }
+        return writer.readyTerm() != null;
     }
 
     // ---- reads
@@ -260,10 +269,10 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
                         null);
             }
             try {
-                Leadership leading = awaitLeadership(settings.leaderReadyWait());
+                LeaderWriter.Term leading = awaitLeadership();
                 if (leading != null) {
                     onLeaderThread(leading, write);
-                } else if (isLeading()) {
+                } else if (writer.isLeading()) {
                     throw new NotLeaderException("this worker leads but does not hold the metadata topic's "
                             + "exclusive producer yet");
                 } else {
@@ -303,16 +312,16 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     @Override
     public void writeAsLeader(MetadataWrite write) {
         tailer.awaitReady(settings.readyWait());
-        Leadership leading = awaitLeadership(settings.leaderReadyWait());
+        LeaderWriter.Term leading = awaitLeadership();
         if (leading == null) {
-            throw new NotLeaderException(isLeading()
+            throw new NotLeaderException(writer.isLeading()
                     ? "Leader not yet ready. Please retry again"
                     : "Worker " + workerId + " is not the leader");
         }
         onLeaderThread(leading, write);
     }
 
-    private void onLeaderThread(Leadership leading, MetadataWrite write) {
+    private void onLeaderThread(LeaderWriter.Term leading, MetadataWrite write) {
         Future<?> done;
         try {
             done = leaderThread.submit(() -> writeOnTopic(leading, write));
@@ -336,19 +345,16 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     }
 
     /** On the leader thread: check the version, write, and wait until the tailer applied the record. */
-    private void writeOnTopic(Leadership leading, MetadataWrite write) {
-        Producer<byte[]> producer;
-        synchronized (leadershipLock) {
-            if (leadership != leading || !leading.ready) {
-                throw new NotLeaderException("Worker " + workerId + " is no longer the leader");
-            }
-            producer = leading.producer;
+    private void writeOnTopic(LeaderWriter.Term leading, MetadataWrite write) {
+        Producer<byte[]> producer = writer.producer(leading);
+        if (producer == null) {
+            throw new NotLeaderException("Worker " + workerId + " is no longer the leader");
         }
         tailer.awaitReady(settings.readyWait());
-        if (leading.needsCatchUp) {
+        if (needsCatchUp) {
             // an earlier write may or may not be on the topic: read up to the end before judging versions
             awaitCatchUp();
-            leading.needsCatchUp = false;
+            needsCatchUp = false;
         }
         checkVersion(write);
         TopicTailer.Waiter waiter = tailer.expect(write);
@@ -361,10 +367,12 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
                     .send();
         } catch (PulsarClientException e) {
             tailer.forget(waiter);
-            leading.needsCatchUp = true;
+            needsCatchUp = true;
             if (e instanceof PulsarClientException.ProducerFencedException
                     || e instanceof PulsarClientException.AlreadyClosedException) {
-                producerLost(leading, producer, e);
+                // the broker took the producer away (another worker holds it now): get it back while this worker leads
+                LOG.warn("Worker {} lost the exclusive producer on {}: {}", workerId, settings.topic(), e.toString());
+                writer.reacquire(leading, producer);
                 throw new NotLeaderException("Worker " + workerId + " lost the metadata topic's exclusive producer: "
                         + e.getMessage());
             }
@@ -406,13 +414,13 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
                 operation + " request ignored because it is out of date: " + detail + ". Please try again.");
     }
 
-    private void awaitApplied(TopicTailer.Waiter waiter, Leadership leading) {
+    private void awaitApplied(TopicTailer.Waiter waiter, LeaderWriter.Term leading) {
         try {
             waiter.applied.get(settings.applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             tailer.forget(waiter);
             if (leading != null) {
-                leading.needsCatchUp = true;
+                needsCatchUp = true;
             }
             throw new MetadataUnavailableException("The " + waiter.write + " was written to " + settings.topic()
                     + " but worker " + workerId + " has not read it back within " + settings.applyTimeout(), e);
@@ -447,173 +455,40 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
 
     // ---- leadership
 
-    /** What this worker holds while it leads. */
-    private static final class Leadership {
-        final long term;
-        /** Guarded by the leadership lock. */
-        Producer<byte[]> producer;
-        boolean active = true;
-        boolean ready;
-        /** Only the leader thread touches this. */
-        boolean needsCatchUp;
-
-        Leadership(long term) {
-            this.term = term;
-        }
-    }
-
     @Override
     public void becameLeader() {
-        Leadership leading;
-        synchronized (leadershipLock) {
-            if (closed || leadership != null) {
-                return;
-            }
-            leading = new Leadership(++terms);
-            leadership = leading;
-        }
-        LOG.info("Worker {} leads: acquiring the exclusive producer on {}", workerId, settings.topic());
-        scheduleAcquire(leading, 1, Duration.ZERO);
+        writer.begin();
     }
 
     @Override
     public void lostLeadership() {
-        Producer<byte[]> producer;
-        synchronized (leadershipLock) {
-            Leadership leading = leadership;
-            if (leading == null) {
-                return;
-            }
-            leadership = null;
-            leading.active = false;
-            leading.ready = false;
-            producer = leading.producer;
-            leading.producer = null;
-            leadershipLock.notifyAll();
-        }
-        // Closed at once, not after queued writes: the next leader waits for this producer to go.
-        if (producer != null) {
-            closeProducer(producer);
-        }
-        LOG.info("Worker {} no longer writes {}", workerId, settings.topic());
+        writer.end();
     }
 
-    private boolean isLeading() {
-        synchronized (leadershipLock) {
-            return leadership != null;
-        }
+    /** @return the term once it holds the producer and caught up, waiting a while for it; null if not leading */
+    private LeaderWriter.Term awaitLeadership() {
+        return closed ? null : writer.awaitReady(settings.leaderReadyWait());
     }
 
-    /**
-     * @return the current leadership once it holds the producer, waiting up to {@code wait} while it acquires it; null
-     *     if this worker does not lead or the producer did not come in time
-     */
-    private Leadership awaitLeadership(Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
-        synchronized (leadershipLock) {
-            while (true) {
-                Leadership leading = leadership;
-                if (leading == null || closed) {
-                    return null;
-                }
-                if (leading.ready) {
-                    return leading;
-                }
-                long remaining = deadline - System.nanoTime();
-                if (remaining <= 0) {
-                    return null;
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(leadershipLock, remaining);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return null;
-                }
-            }
-        }
-    }
-
-    private void scheduleAcquire(Leadership leading, int attempt, Duration delay) {
-        try {
-            leaderThread.schedule(() -> acquire(leading, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Not acquiring the producer: closed");
-        }
-    }
-
-    /**
-     * Pulsar's {@code acquireExclusiveWrite}: the previous leader may hold the producer a while longer, so this tries
-     * again while this worker leads. Holding it, the worker reads the topic to its end: nobody else can write now.
-     */
-    private void acquire(Leadership leading, int attempt) {
-        boolean create;
-        synchronized (leadershipLock) {
-            if (!leading.active) {
-                return;
-            }
-            create = leading.producer == null;
-        }
-        if (create) {
-            Producer<byte[]> producer = CompactedTopics.tryExclusiveProducer(
-                    client, settings.topic(), workerId + "-leader", workerId, attempt, LOG);
-            if (producer == null) {
-                scheduleAcquire(leading, attempt + 1, settings.retryDelay(attempt));
-                return;
-            }
-            synchronized (leadershipLock) {
-                if (!leading.active) {
-                    closeProducer(producer);
-                    return;
-                }
-                leading.producer = producer;
-            }
-        }
+    /** Holding the exclusive producer: the tailer reads the topic to its end, a refused topic is not written. */
+    private boolean caughtUp(LeaderWriter.Term leading) {
         try {
             awaitCatchUp();
         } catch (MetadataUnavailableException e) {
             if (tailer.refusal() != null) {
                 LOG.debug("Worker {} holds the producer on {} but will not write a refused topic", workerId,
                         settings.topic());
-            } else if (!closed) {
-                LOG.warn("Worker {} holds the producer on {} but could not read the topic to its end: {}", workerId,
-                        settings.topic(), e.getMessage());
-                scheduleAcquire(leading, attempt + 1, settings.retryDelay(attempt));
+                return false;
             }
-            return;
+            throw e;
         }
-        synchronized (leadershipLock) {
-            if (!leading.active) {
-                return;
-            }
-            leading.ready = true;
-            leadershipLock.notifyAll();
-        }
+        return true;
+    }
+
+    private void leaderReady(LeaderWriter.Term leading) {
+        needsCatchUp = false;
         LOG.info("Worker {} writes the function metadata on {} (term {}, {} components)", workerId, settings.topic(),
-                leading.term, tailer.components().size());
-    }
-
-    /** The broker took the producer away (another worker holds it now): get it back if this worker still leads. */
-    private void producerLost(Leadership leading, Producer<byte[]> producer, Exception cause) {
-        boolean retry;
-        synchronized (leadershipLock) {
-            if (leading.producer == producer) {
-                leading.producer = null;
-                leading.ready = false;
-            }
-            retry = leading.active;
-        }
-        closeProducer(producer);
-        LOG.warn("Worker {} lost the exclusive producer on {}: {}", workerId, settings.topic(), cause.toString());
-        if (retry) {
-            scheduleAcquire(leading, 1, settings.retryDelay(1));
-        }
-    }
-
-    private void closeProducer(Producer<byte[]> producer) {
-        producer.closeAsync().exceptionally(e -> {
-            LOG.debug("Closing the producer on {} failed: {}", settings.topic(), e.toString());
-            return null;
-        });
+                leading.number(), tailer.components().size());
     }
 
     // ---- readiness

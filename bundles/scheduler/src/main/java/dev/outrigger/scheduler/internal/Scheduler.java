@@ -12,7 +12,7 @@ import dev.outrigger.api.metadata.MetadataListener;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.scheduler.InstanceId;
 import dev.outrigger.topics.CompactedTopics;
-import java.time.Duration;
+import dev.outrigger.topics.LeaderWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -76,10 +76,9 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
     private final ScheduledThreadPoolExecutor thread;
     private final AtomicBoolean recomputeQueued = new AtomicBoolean();
 
-    private final Object lock = new Object();
-    /** Non-null while this worker leads; guarded by {@link #lock}. */
-    private Leadership leadership;
-    private long terms;
+    private final LeaderWriter writer;
+    /** The leader's periodic membership check; only set and cancelled on the scheduler thread or at the end. */
+    private volatile ScheduledFuture<?> membershipCheck;
     private volatile boolean closed;
     private volatile String refusal;
 
@@ -122,6 +121,18 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
             return created;
         });
         thread.setRemoveOnCancelPolicy(true);
+        this.writer = new LeaderWriter(client, settings.topic(), workerId + "-scheduler", workerId, thread,
+                settings::retryDelay, LOG, new LeaderWriter.Owner() {
+                    @Override
+                    public boolean caughtUp(LeaderWriter.Term term) throws PulsarClientException {
+                        return Scheduler.this.caughtUp();
+                    }
+
+                    @Override
+                    public void ready(LeaderWriter.Term term) {
+                        leaderReady(term);
+                    }
+                });
     }
 
     @Deactivate
@@ -129,7 +140,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
         registrations.forEach(ServiceRegistration::unregister);
         registrations.clear();
         closed = true;
-        lostLeadership();
+        writer.close();
+        cancelMembershipCheck();
         thread.shutdownNow();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);
@@ -140,9 +152,7 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
 
     /** @return whether this worker leads, holds the exclusive producer and has read the topic */
     boolean isLeaderReady() {
-        synchronized (lock) {
-            return leadership != null && leadership.ready;
-        }
+        return writer.readyTerm() != null;
     }
 
     /** @return why the topic is refused, or null */
@@ -179,120 +189,52 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
 
     // ---- leadership
 
-    /** What this worker holds while it leads. */
-    private static final class Leadership {
-        final long term;
-        /** Guarded by the lock. */
-        Producer<byte[]> producer;
-        boolean active = true;
-        boolean ready;
-        ScheduledFuture<?> membershipCheck;
-
-        Leadership(long term) {
-            this.term = term;
-        }
-    }
-
     @Override
     public void becameLeader() {
-        Leadership leading;
-        synchronized (lock) {
-            if (closed || leadership != null) {
-                return;
-            }
-            leading = new Leadership(++terms);
-            leadership = leading;
-        }
-        LOG.info("Worker {} leads: acquiring the exclusive producer on {}", workerId, settings.topic());
-        scheduleAcquire(leading, 1, Duration.ZERO);
+        writer.begin();
     }
 
     @Override
     public void lostLeadership() {
-        Producer<byte[]> producer;
-        ScheduledFuture<?> check;
-        synchronized (lock) {
-            Leadership leading = leadership;
-            if (leading == null) {
-                return;
-            }
-            leadership = null;
-            leading.active = false;
-            leading.ready = false;
-            producer = leading.producer;
-            leading.producer = null;
-            check = leading.membershipCheck;
-        }
+        writer.end();
+        cancelMembershipCheck();
+    }
+
+    private void cancelMembershipCheck() {
+        ScheduledFuture<?> check = membershipCheck;
+        membershipCheck = null;
         if (check != null) {
             check.cancel(false);
         }
-        // Closed at once, not after queued work: the next leader waits for this producer to go.
-        if (producer != null) {
-            closeProducer(producer);
-        }
-        LOG.info("Worker {} no longer writes {}", workerId, settings.topic());
     }
 
-    private void scheduleAcquire(Leadership leading, int attempt, Duration delay) {
+    /** On the scheduler thread, holding the producer: the topic read to its end; a refused topic is not written. */
+    private boolean caughtUp() throws PulsarClientException {
         try {
-            thread.schedule(() -> acquire(leading, attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.debug("Not acquiring the producer: closed");
-        }
-    }
-
-    /** On the scheduler thread: the producer, then the topic read to its end, then the first scheduling. */
-    private void acquire(Leadership leading, int attempt) {
-        boolean create;
-        synchronized (lock) {
-            if (!leading.active) {
-                return;
-            }
-            create = leading.producer == null;
-        }
-        if (create) {
-            Producer<byte[]> producer = CompactedTopics.tryExclusiveProducer(
-                    client, settings.topic(), workerId + "-scheduler", workerId, attempt, LOG);
-            if (producer == null) {
-                scheduleAcquire(leading, attempt + 1, settings.retryDelay(attempt));
-                return;
-            }
-            synchronized (lock) {
-                if (!leading.active) {
-                    closeProducer(producer);
-                    return;
-                }
-                leading.producer = producer;
-            }
-        }
-        Map<InstanceId, String> read;
-        try {
-            read = readTopic();
+            current = readTopic();
+            return true;
         } catch (AssignmentRecords.RefusedRecord e) {
             refusal = e.getMessage();
             LOG.error("Worker {} leads but will not write the assignments on {}: {}", workerId, settings.topic(),
                     e.getMessage());
-            return;
-        } catch (PulsarClientException e) {
-            if (!closed) {
-                LOG.warn("Worker {} holds the producer on {} but could not read the topic to its end: {}", workerId,
-                        settings.topic(), e.toString());
-                scheduleAcquire(leading, attempt + 1, settings.retryDelay(attempt));
-            }
-            return;
+            return false;
         }
-        current = read;
-        synchronized (lock) {
-            if (!leading.active) {
-                return;
-            }
-            leading.ready = true;
-            long period = settings.membershipCheck().toMillis();
-            leading.membershipCheck =
-                    thread.scheduleWithFixedDelay(this::requestSchedule, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** On the scheduler thread: the membership check starts, and the first scheduling. */
+    private void leaderReady(LeaderWriter.Term leading) {
+        cancelMembershipCheck();
+        long period = settings.membershipCheck().toMillis();
+        ScheduledFuture<?> check =
+                thread.scheduleWithFixedDelay(this::requestSchedule, period, period, TimeUnit.MILLISECONDS);
+        membershipCheck = check;
+        if (!writer.isActive(leading)) {
+            // leadership ended meanwhile: lostLeadership may have missed this check
+            check.cancel(false);
+            return;
         }
         LOG.info("Worker {} schedules the function instances on {} (term {}, {} assignments)", workerId,
-                settings.topic(), leading.term, read.size());
+                settings.topic(), leading.number(), current.size());
         schedule();
     }
 
@@ -315,14 +257,10 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
 
     /** On the scheduler thread: compute the assignments there should be and write the differences. */
     private void schedule() {
-        Leadership leading;
-        Producer<byte[]> producer;
-        synchronized (lock) {
-            leading = leadership;
-            if (leading == null || !leading.ready) {
-                return;
-            }
-            producer = leading.producer;
+        LeaderWriter.Term leading = writer.readyTerm();
+        Producer<byte[]> producer = leading == null ? null : writer.producer(leading);
+        if (producer == null) {
+            return;
         }
         Set<String> members = new TreeSet<>();
         List<FunctionMetadata> components;
@@ -358,7 +296,7 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
         write(leading, producer, changes, next);
     }
 
-    private void write(Leadership leading, Producer<byte[]> producer, List<InstanceId> changes,
+    private void write(LeaderWriter.Term leading, Producer<byte[]> producer, List<InstanceId> changes,
             Map<InstanceId, String> next) {
         List<CompletableFuture<MessageId>> sent = new ArrayList<>(changes.size());
         for (InstanceId instance : changes) {
@@ -420,30 +358,9 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
     }
 
     /** Drops the producer and, if this worker still leads, acquires it again and re-reads the topic. */
-    private void reacquire(Leadership leading, Producer<byte[]> producer) {
-        boolean retry;
-        synchronized (lock) {
-            if (leading.producer == producer) {
-                leading.producer = null;
-                leading.ready = false;
-            }
-            if (leading.membershipCheck != null) {
-                leading.membershipCheck.cancel(false);
-                leading.membershipCheck = null;
-            }
-            retry = leading.active;
-        }
-        closeProducer(producer);
-        if (retry) {
-            scheduleAcquire(leading, 1, settings.retryDelay(1));
-        }
-    }
-
-    private void closeProducer(Producer<byte[]> producer) {
-        producer.closeAsync().exceptionally(e -> {
-            LOG.debug("Closing the producer on {} failed: {}", settings.topic(), e.toString());
-            return null;
-        });
+    private void reacquire(LeaderWriter.Term leading, Producer<byte[]> producer) {
+        cancelMembershipCheck();
+        writer.reacquire(leading, producer);
     }
 
     private static void compact(PulsarAdmin admin, String topic) {
