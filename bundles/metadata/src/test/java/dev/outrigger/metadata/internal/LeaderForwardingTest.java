@@ -1,5 +1,6 @@
 package dev.outrigger.metadata.internal;
 
+import dev.outrigger.topics.PulsarFixture;
 import static dev.outrigger.metadata.internal.Components.await;
 import static dev.outrigger.metadata.internal.Components.failure;
 import static dev.outrigger.metadata.internal.Components.function;
@@ -90,7 +91,7 @@ class LeaderForwardingTest {
 
     @Test
     void aFollowerWritesThroughTheLeaderAndReadsItsWrites() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         FakeCluster leaderCluster = new FakeCluster("leader");
         TopicMetadataStore leader = store(topic, leaderCluster);
         JerseyServer leaderApi = adminApi(leader);
@@ -133,7 +134,7 @@ class LeaderForwardingTest {
 
     @Test
     void theEndpointAnswersLikePulsarsForBadRequests() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         FakeCluster cluster = new FakeCluster("leader");
         TopicMetadataStore leader = store(topic, cluster);
         JerseyServer api = adminApi(leader);
@@ -165,7 +166,7 @@ class LeaderForwardingTest {
 
     @Test
     void aWorkerThatDoesNotLeadAnswers503AndTheWriterGivesUpAsUnavailable() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         FakeCluster staleCluster = new FakeCluster("former-leader");
         TopicMetadataStore notLeading = store(topic, staleCluster);
         JerseyServer api = adminApi(notLeading);
@@ -187,7 +188,7 @@ class LeaderForwardingTest {
 
     @Test
     void anUnreachableLeaderMakesTheWriteUnavailable() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();

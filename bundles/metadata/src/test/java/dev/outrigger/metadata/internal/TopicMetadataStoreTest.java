@@ -1,5 +1,6 @@
 package dev.outrigger.metadata.internal;
 
+import dev.outrigger.topics.PulsarFixture;
 import static dev.outrigger.metadata.internal.Components.await;
 import static dev.outrigger.metadata.internal.Components.failure;
 import static dev.outrigger.metadata.internal.Components.function;
@@ -75,7 +76,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void createUpdateDeleteWithVersionsAndReadYourWrites() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore store = leader(topic, "w1");
         FunctionMetadata created = function("public/default/f", 0);
 
@@ -117,7 +118,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void staleVersionsAreRefusedInPulsarsWords() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore store = leader(topic, "w1");
         FunctionMetadata f0 = function("public/default/f", 0);
         await(store.write(f0));
@@ -153,7 +154,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void aNewStoreRebuildsTheStateFromTheTopic() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore first = leader(topic, "w1");
         FunctionMetadata a = function("public/default/a", 0);
         await(first.write(a));
@@ -172,7 +173,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void afterCompactionTheTombstonedComponentIsGoneFromTopicAndState() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore store = leader(topic, "w1");
         FunctionMetadata a = function("public/default/a", 0);
         await(store.write(a));
@@ -212,7 +213,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void aForeignRecordIsRefusedNeverAppliedNeverOverwritten() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         byte[] foreignValue = MetadataCodec.toJson(function("public/default/foreign", 0));
         try (Producer<byte[]> someoneElse = pulsar.client.newProducer().topic(topic).create()) {
             // valid key and JSON, even the version property: only the format marker is missing
@@ -242,7 +243,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void aForeignRecordArrivingLaterTakesTheStoreOutOfService() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore store = leader(topic, "w1");
         await(store.write(function("public/default/a", 0)));
         // While Outrigger's leader holds its exclusive producer nobody else can write: the broker refuses them.
@@ -262,7 +263,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void listenersHearEveryChangeInOrderAndNewListenersTheStateFirst() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore writer = leader(topic, "w1");
         FunctionMetadata a = function("public/default/a", 0);
         await(writer.write(a));
@@ -299,7 +300,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void aTailerThatLostItsReaderReadsTheTopicAgainAndMissesNoDelete() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore writer = leader(topic, "w1");
         FunctionMetadata a = function("public/default/a", 0);
         await(writer.write(a));
@@ -333,7 +334,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void aNewLeaderWaitsForTheOldOneToReleaseTheProducerThenWrites() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore first = leader(topic, "w1");
         FunctionMetadata a = function("public/default/a", 0);
         await(first.write(a));
@@ -355,7 +356,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void readsBeforeTheTopicWasReadWaitThenFail() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         // a worker that never joins its cluster never reads the topic
         FakeCluster notJoined = new FakeCluster("w1").notInitialized();
         TopicMetadataStore store = new TopicMetadataStore(new StoreSettings(topic, Duration.ofMillis(200),
@@ -371,7 +372,7 @@ class TopicMetadataStoreTest {
 
     @Test
     void closingFailsWaitingWritesAtOnce() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore store = new TopicMetadataStore(StoreSettings.of(topic), pulsar.client,
                 new FakeCluster("w1").notInitialized(), null);
         stores.add(store);

@@ -1,5 +1,6 @@
 package dev.outrigger.scheduler.internal;
 
+import dev.outrigger.topics.PulsarFixture;
 import static dev.outrigger.scheduler.internal.FakeMetadata.function;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -93,7 +94,7 @@ class SchedulerTest {
 
     @Test
     void parallelismThreeIsSpreadEvenlyOverTwoMembers() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("as", "assignments");
         FakeMetadata metadata = new FakeMetadata();
         metadata.put(function("public/default/f", 0, 3));
         Scheduler scheduler = scheduler(topic, new FakeCluster("w1", "w2"), metadata, 0);
@@ -125,7 +126,7 @@ class SchedulerTest {
 
     @Test
     void instancesOfAMemberThatLeftMoveAndReturningMembersGetNewOnes() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("as", "assignments");
         FakeMetadata metadata = new FakeMetadata();
         metadata.put(function("public/default/f", 0, 3));
         FakeCluster cluster = new FakeCluster("w1", "w2");
@@ -149,7 +150,7 @@ class SchedulerTest {
 
     @Test
     void deletesAndLowerParallelismWriteTombstones() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("as", "assignments");
         FakeMetadata metadata = new FakeMetadata();
         metadata.put(function("public/default/f", 0, 3));
         metadata.put(function("public/default/g", 0, 2));
@@ -178,7 +179,7 @@ class SchedulerTest {
 
     @Test
     void aFreshTailerAndANewLeaderRebuildTheSameStateFromTheTopic() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("as", "assignments");
         FakeMetadata metadata = new FakeMetadata();
         metadata.put(function("public/default/f", 0, 3));
         metadata.put(function("public/default/g", 0, 2));
@@ -209,7 +210,7 @@ class SchedulerTest {
 
     @Test
     void foreignRecordsAreRefusedByTheTailerAndTheScheduler() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("as", "assignments");
         try (Producer<byte[]> foreign = pulsar.client.newProducer().topic(topic).create()) {
             foreign.newMessage().key("public/default/f:0").value(new byte[] {1, 2, 3}).send();
         }
@@ -228,7 +229,7 @@ class SchedulerTest {
 
     @Test
     void listenersGetTheWholeMapAndLateListenersTheCurrentOneAtOnce() throws Exception {
-        String topic = pulsar.newTopic();
+        String topic = pulsar.newTopic("as", "assignments");
         FakeMetadata metadata = new FakeMetadata();
         FakeCluster notJoined = new FakeCluster("w1").initialized(false);
         AssignmentTailer tailer = new AssignmentTailer(AssignmentSettings.of(topic), pulsar.client, notJoined);

@@ -1,4 +1,4 @@
-package dev.outrigger.scheduler.internal;
+package dev.outrigger.topics;
 
 import dev.outrigger.devcluster.LocalPulsarCluster;
 import dev.outrigger.devcluster.SharedPulsarCluster;
@@ -17,33 +17,41 @@ import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.common.policies.data.Policies;
 import org.apache.pulsar.common.policies.data.RetentionPolicies;
 
-/** The shared real Pulsar cluster, clients to it, and a fresh namespace and assignments topic per test. */
-final class PulsarFixture implements AutoCloseable {
+/**
+ * For the tests of the bundles that keep a compacted topic (this one's test jar): the shared real Pulsar cluster,
+ * clients to it, and a fresh namespace and topic per test.
+ */
+public final class PulsarFixture implements AutoCloseable {
 
-    final LocalPulsarCluster pulsar;
-    final PulsarClient client;
-    final PulsarAdmin admin;
+    public final LocalPulsarCluster pulsar;
+    public final PulsarClient client;
+    public final PulsarAdmin admin;
 
-    PulsarFixture() throws Exception {
+    public PulsarFixture() throws Exception {
         pulsar = SharedPulsarCluster.get();
         client = PulsarClient.builder().serviceUrl(pulsar.brokerServiceUrl()).build();
         admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.webServiceUrl()).build();
     }
 
-    /** @return a new assignments topic in a namespace of its own, set up as the cluster bundle sets up the worker's */
-    String newTopic() throws Exception {
-        String namespace = "public/as-" + UUID.randomUUID().toString().substring(0, 8);
+    /**
+     * @param prefix the start of the namespace's name
+     * @param name the topic's local name
+     * @return a new topic in a namespace of its own, set up as the cluster bundle sets up the worker's: infinite
+     *     retention, non-partitioned topic
+     */
+    public String newTopic(String prefix, String name) throws Exception {
+        String namespace = "public/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
         Policies policies = new Policies();
         policies.retention_policies = new RetentionPolicies(-1, -1);
         policies.replication_clusters = new HashSet<>(Set.of(pulsar.clusterName()));
         admin.namespaces().createNamespace(namespace, policies);
-        String topic = AssignmentSettings.topic(namespace, "assignments");
+        String topic = "persistent://" + namespace + "/" + name;
         admin.topics().createNonPartitionedTopic(topic);
         return topic;
     }
 
-    /** @return every message on the topic, in order */
-    List<Message<byte[]>> messages(String topic, boolean compacted) throws Exception {
+    /** @return every message on the topic, compacted or not, in order */
+    public List<Message<byte[]>> messages(String topic, boolean compacted) throws Exception {
         List<Message<byte[]>> messages = new ArrayList<>();
         try (Reader<byte[]> reader = client.newReader()
                 .topic(topic)
