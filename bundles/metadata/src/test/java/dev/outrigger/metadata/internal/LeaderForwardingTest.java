@@ -1,5 +1,6 @@
 package dev.outrigger.metadata.internal;
 
+import dev.outrigger.topics.FakeCluster;
 import dev.outrigger.topics.PulsarFixture;
 import static dev.outrigger.metadata.internal.Components.await;
 import static dev.outrigger.metadata.internal.Components.failure;

@@ -1,5 +1,6 @@
 package dev.outrigger.scheduler.internal;
 
+import dev.outrigger.topics.FakeCluster;
 import dev.outrigger.topics.PulsarFixture;
 import static dev.outrigger.scheduler.internal.FakeMetadata.function;
 import static org.awaitility.Awaitility.await;

@@ -1,37 +1,52 @@
-package dev.outrigger.metadata.internal;
+package dev.outrigger.topics;
 
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.WorkerInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Leadership as a test decides it: what the broker would say through the coordination topic. */
-final class FakeCluster implements ClusterService {
+/**
+ * For the tests of the bundles that keep a compacted topic (this one's test jar): membership and leadership as a
+ * test decides them, i.e. what the broker would say through the coordination topic. No worker leads until
+ * {@link #leader} names one.
+ */
+public final class FakeCluster implements ClusterService {
 
     private volatile WorkerInfo self;
+    private volatile List<String> others = List.of();
     private volatile WorkerInfo leader;
     private volatile boolean initialized = true;
 
-    FakeCluster(String workerId) {
+    /** @param others the members besides this worker */
+    public FakeCluster(String workerId, String... others) {
         this.self = new WorkerInfo(workerId, "127.0.0.1", 0);
+        memberIds(others);
     }
 
-    FakeCluster port(int port) {
+    /** This worker's admin API is at that port (forwarding to it is tested). */
+    public FakeCluster port(int port) {
         self = new WorkerInfo(self.workerId(), self.workerHostname(), port);
         return this;
     }
 
-    FakeCluster leader(WorkerInfo worker) {
+    /** @param others the members besides this worker, from now on */
+    public FakeCluster memberIds(String... others) {
+        this.others = List.of(others);
+        return this;
+    }
+
+    public FakeCluster leader(WorkerInfo worker) {
         leader = worker;
         return this;
     }
 
     /** A worker that has not joined its cluster: its topics may not exist yet. */
-    FakeCluster notInitialized() {
+    public FakeCluster notInitialized() {
         return initialized(false);
     }
 
-    FakeCluster initialized(boolean value) {
+    public FakeCluster initialized(boolean value) {
         initialized = value;
         return this;
     }
@@ -58,7 +73,12 @@ final class FakeCluster implements ClusterService {
 
     @Override
     public List<WorkerInfo> members() {
-        return List.of(self);
+        List<WorkerInfo> all = new ArrayList<>();
+        all.add(self);
+        for (String other : others) {
+            all.add(new WorkerInfo(other, "127.0.0.1", 0));
+        }
+        return List.copyOf(all);
     }
 
     @Override
