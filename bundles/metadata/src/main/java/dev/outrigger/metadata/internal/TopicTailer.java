@@ -5,6 +5,7 @@ import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.topics.CompactedTopics;
+import dev.outrigger.topics.TopicFollower;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -64,20 +65,15 @@ final class TopicTailer {
     }
 
     private final StoreSettings settings;
-    private final PulsarClient client;
-    private final String readerName;
-    private final BooleanSupplier topicReady;
     private final Observer observer;
+    private final TopicFollower follower;
 
     private final Map<String, FunctionMetadata> components = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private final Queue<CompletableFuture<Void>> catchUpRequests = new ConcurrentLinkedQueue<>();
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
-    private final Thread thread;
 
     private volatile String refusal;
-    private volatile boolean closed;
-    private volatile Reader<byte[]> reader;
     /** Only the tailer thread touches this: the state read at start is installed. */
     private boolean live;
 
@@ -87,32 +83,21 @@ final class TopicTailer {
     TopicTailer(StoreSettings settings, PulsarClient client, String readerName, BooleanSupplier topicReady,
             Observer observer) {
         this.settings = settings;
-        this.client = client;
-        this.readerName = readerName;
-        this.topicReady = topicReady;
         this.observer = observer;
-        this.thread = new Thread(this::run, "outrigger-metadata-tailer");
-        thread.setDaemon(true);
-        // The Pulsar client looks some classes up through the context loader; only its own bundle has the right ones.
-        thread.setContextClassLoader(PulsarClient.class.getClassLoader());
+        this.follower = new TopicFollower("outrigger-metadata-tailer", client, settings.topic(), readerName, topicReady,
+                settings.pollInterval().multipliedBy(2), settings.retryDelay(10), LOG, this::pass, this::refuse);
     }
 
     void start() {
-        thread.start();
+        follower.start();
+    }
+
+    private boolean closed() {
+        return follower.isClosed();
     }
 
     void close() {
-        closed = true;
-        thread.interrupt();
-        Reader<byte[]> current = reader;
-        if (current != null) {
-            current.closeAsync();
-        }
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
         MetadataUnavailableException closing =
                 new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", null);
         caughtUp.complete(null);
@@ -121,7 +106,7 @@ final class TopicTailer {
 
     /** @return true once the topic was read to its end as of the start, and nothing in it was refused */
     boolean isReady() {
-        return caughtUp.isDone() && refusal == null && !closed;
+        return caughtUp.isDone() && refusal == null && !closed();
     }
 
     /** @return why the topic was refused, or null */
@@ -144,7 +129,7 @@ final class TopicTailer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 // Closing the store interrupts its waiters: say why, not how.
-                throw new MetadataUnavailableException(closed
+                throw new MetadataUnavailableException(closed()
                         ? "The metadata store of " + settings.topic() + " was closed"
                         : "Interrupted while waiting for the function metadata", e);
             } catch (ExecutionException e) {
@@ -155,7 +140,7 @@ final class TopicTailer {
         if (refused != null) {
             throw new MetadataUnavailableException("This worker refuses the metadata topic: " + refused, null);
         }
-        if (closed) {
+        if (closed()) {
             throw new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", null);
         }
     }
@@ -174,7 +159,7 @@ final class TopicTailer {
      */
     CompletableFuture<Void> catchUp() {
         CompletableFuture<Void> request = new CompletableFuture<>();
-        if (closed) {
+        if (closed()) {
             request.completeExceptionally(new MetadataUnavailableException("The metadata store was closed", null));
         } else {
             catchUpRequests.add(request);
@@ -186,10 +171,10 @@ final class TopicTailer {
     Waiter expect(MetadataWrite write) {
         Waiter waiter = new Waiter(write);
         waiters.add(waiter);
-        if (closed || refusal != null) {
+        if (closed() || refusal != null) {
             waiters.remove(waiter);
             waiter.applied.completeExceptionally(new MetadataUnavailableException(
-                    closed ? "The metadata store was closed" : "This worker refuses the metadata topic: " + refusal,
+                    closed() ? "The metadata store was closed" : "This worker refuses the metadata topic: " + refusal,
                     null));
         }
         return waiter;
@@ -199,39 +184,16 @@ final class TopicTailer {
         waiters.remove(waiter);
     }
 
-    private void run() {
-        try {
-            while (!closed) {
-                awaitTopic();
-                try {
-                    Reader<byte[]> current = open();
-                    // Always from the start: a reader resuming behind the compaction horizon would read the compacted
-                    // ledger, which has no tombstones, and never learn of deletes. So read afresh and compare.
-                    Map<String, FunctionMetadata> read = new TreeMap<>();
-                    readToEnd(current, message -> applyTo(read, message));
-                    install(read);
-                    completeCatchUpRequests();
-                    tail(current);
-                } catch (PulsarClientException e) {
-                    if (closed) {
-                        return;
-                    }
-                    LOG.warn("Reading {} failed; reading it again from the start in a moment: {}", settings.topic(),
-                            e.toString());
-                    closeReader();
-                    TimeUnit.MILLISECONDS.sleep(settings.retryDelay(10).toMillis());
-                }
-            }
-        } catch (InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            if (!closed) {
-                LOG.error("The tailer of {} failed", settings.topic(), e);
-                refuse("its tailer failed: " + e);
-            }
-        } finally {
-            closeReader();
-        }
+    /**
+     * One pass from the topic's start: always from the start, since a reader resuming behind the compaction horizon
+     * would read the compacted ledger, which has no tombstones, and never learn of deletes. So read afresh and compare.
+     */
+    private void pass(Reader<byte[]> reader) throws PulsarClientException {
+        Map<String, FunctionMetadata> read = new TreeMap<>();
+        readToEnd(reader, message -> applyTo(read, message));
+        install(read);
+        completeCatchUpRequests();
+        tail(reader);
     }
 
     /** The state read from the start becomes the state: at start, all of it; after a failure, what differs. */
@@ -258,55 +220,21 @@ final class TopicTailer {
         LOG.info("Read {} again: {} function metadata records", settings.topic(), components.size());
     }
 
-    /** The cluster creates the topic and checks that it is ours; a reader created earlier could create it wrongly. */
-    private void awaitTopic() throws InterruptedException {
-        boolean said = false;
-        while (!closed && !topicReady.getAsBoolean()) {
-            if (!said) {
-                LOG.debug("Waiting for the worker to join its cluster before reading {}", settings.topic());
-                said = true;
-            }
-            TimeUnit.MILLISECONDS.sleep(settings.pollInterval().multipliedBy(2).toMillis());
-        }
-    }
-
-    private Reader<byte[]> open() throws PulsarClientException {
-        Reader<byte[]> created = CompactedTopics.openReader(client, settings.topic(), readerName);
-        reader = created;
-        if (closed) {
-            created.closeAsync();
-            throw new PulsarClientException.AlreadyClosedException("closing");
-        }
-        return created;
-    }
-
     /** Drops the reader as a broker failure would: the tailer reads the topic again from its start. */
     void dropReader() throws IOException {
-        Reader<byte[]> current = reader;
-        reader = null;
-        if (current != null) {
-            current.close();
-        }
-    }
-
-    private void closeReader() {
-        Reader<byte[]> current = reader;
-        reader = null;
-        if (current != null) {
-            current.closeAsync();
-        }
+        follower.dropReader();
     }
 
     /** Pulsar's worker and TableView read to the end this way: {@code hasMessageAvailable} knows about compaction. */
     private void readToEnd(Reader<byte[]> current, Consumer<Message<byte[]>> apply) throws PulsarClientException {
-        if (!CompactedTopics.readToEnd(current, settings.applyTimeout(), () -> closed, apply::accept)) {
+        if (!CompactedTopics.readToEnd(current, settings.applyTimeout(), this::closed, apply::accept)) {
             LOG.warn("{} announced a message but none came within {}", settings.topic(), settings.applyTimeout());
         }
     }
 
     private void tail(Reader<byte[]> current) throws PulsarClientException {
         int poll = (int) settings.pollInterval().toMillis();
-        while (!closed) {
+        while (!closed()) {
             Message<byte[]> message = current.readNext(poll, TimeUnit.MILLISECONDS);
             if (message != null) {
                 apply(message);

@@ -5,8 +5,8 @@ import dev.outrigger.api.config.ConfigurationPids;
 import dev.outrigger.api.scheduler.AssignmentListener;
 import dev.outrigger.api.scheduler.AssignmentService;
 import dev.outrigger.api.scheduler.InstanceId;
-import dev.outrigger.topics.CompactedTopics;
 import dev.outrigger.topics.EventThread;
+import dev.outrigger.topics.TopicFollower;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
@@ -50,17 +49,12 @@ public final class AssignmentTailer implements AssignmentService {
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentTailer.class);
 
     private final AssignmentSettings settings;
-    private final PulsarClient client;
-    private final String readerName;
-    private final BooleanSupplier topicReady;
-    private final Thread thread;
+    private final TopicFollower follower;
     private final Events events = new Events();
 
     private volatile Map<InstanceId, String> assignments = Map.of();
     private volatile boolean caughtUp;
     private volatile String refusal;
-    private volatile boolean closed;
-    private volatile Reader<byte[]> reader;
 
     @Activate
     public AssignmentTailer(
@@ -72,14 +66,10 @@ public final class AssignmentTailer implements AssignmentService {
 
     AssignmentTailer(AssignmentSettings settings, PulsarClient client, ClusterService cluster) {
         this.settings = settings;
-        this.client = client;
-        this.readerName = cluster.self().workerId() + "-assignments";
-        this.topicReady = cluster::isInitialized;
-        this.thread = new Thread(this::run, "outrigger-assignment-tailer");
-        thread.setDaemon(true);
-        // The Pulsar client looks some classes up through the context loader; only its own bundle has the right ones.
-        thread.setContextClassLoader(PulsarClient.class.getClassLoader());
-        thread.start();
+        this.follower = new TopicFollower("outrigger-assignment-tailer", client, settings.topic(),
+                cluster.self().workerId() + "-assignments", cluster::isInitialized, settings.pollInterval(),
+                settings.retryDelay(10), LOG, this::pass, this::refuse);
+        follower.start();
         LOG.debug("Worker {} follows the assignments on {}", cluster.self().workerId(), settings.topic());
     }
 
@@ -94,17 +84,7 @@ public final class AssignmentTailer implements AssignmentService {
 
     @Deactivate
     void close() {
-        closed = true;
-        thread.interrupt();
-        Reader<byte[]> current = reader;
-        if (current != null) {
-            current.closeAsync();
-        }
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        follower.close();
         events.close();
     }
 
@@ -115,7 +95,7 @@ public final class AssignmentTailer implements AssignmentService {
 
     /** @return whether the topic was read to its end as of the start, and nothing in it was refused */
     boolean isReady() {
-        return caughtUp && refusal == null && !closed;
+        return caughtUp && refusal == null && !follower.isClosed();
     }
 
     /** @return why the topic is refused, or null */
@@ -125,71 +105,18 @@ public final class AssignmentTailer implements AssignmentService {
 
     // ---- the tailer thread
 
-    private void run() {
+    /** One pass from the topic's start: read to its end, make that the state, then follow. */
+    private void pass(Reader<byte[]> reader) throws PulsarClientException, TopicFollower.Refused {
         try {
-            while (!closed) {
-                awaitTopic();
-                try {
-                    Reader<byte[]> current = open();
-                    Map<InstanceId, String> read = new HashMap<>();
-                    if (!AssignmentRecords.readToEnd(current, settings.topic(), read,
-                            settings.readTimeout().toMillis())) {
-                        throw new PulsarClientException.TimeoutException(settings.topic() + " announced a record but "
-                                + "none came within " + settings.readTimeout());
-                    }
-                    install(read);
-                    tail(current);
-                } catch (PulsarClientException e) {
-                    if (closed) {
-                        return;
-                    }
-                    LOG.warn("Reading {} failed; reading it again from the start in a moment: {}", settings.topic(),
-                            e.toString());
-                    closeReader();
-                    TimeUnit.MILLISECONDS.sleep(settings.retryDelay(10).toMillis());
-                }
+            Map<InstanceId, String> read = new HashMap<>();
+            if (!AssignmentRecords.readToEnd(reader, settings.topic(), read, settings.readTimeout().toMillis())) {
+                throw new PulsarClientException.TimeoutException(settings.topic() + " announced a record but none "
+                        + "came within " + settings.readTimeout());
             }
+            install(read);
+            tail(reader);
         } catch (AssignmentRecords.RefusedRecord e) {
-            refuse(e.getMessage());
-        } catch (InterruptedException e) {
-            // closing
-        } catch (RuntimeException e) {
-            if (!closed) {
-                LOG.error("The tailer of {} failed", settings.topic(), e);
-                refuse("its tailer failed: " + e);
-            }
-        } finally {
-            closeReader();
-        }
-    }
-
-    /** The cluster creates the topic and checks that it is ours; a reader created earlier could create it wrongly. */
-    private void awaitTopic() throws InterruptedException {
-        boolean said = false;
-        while (!closed && !topicReady.getAsBoolean()) {
-            if (!said) {
-                LOG.debug("Waiting for the worker to join its cluster before reading {}", settings.topic());
-                said = true;
-            }
-            TimeUnit.MILLISECONDS.sleep(settings.pollInterval().toMillis());
-        }
-    }
-
-    private Reader<byte[]> open() throws PulsarClientException {
-        Reader<byte[]> created = CompactedTopics.openReader(client, settings.topic(), readerName);
-        reader = created;
-        if (closed) {
-            created.closeAsync();
-            throw new PulsarClientException.AlreadyClosedException("closing");
-        }
-        return created;
-    }
-
-    private void closeReader() {
-        Reader<byte[]> current = reader;
-        reader = null;
-        if (current != null) {
-            current.closeAsync();
+            throw new TopicFollower.Refused(e.getMessage());
         }
     }
 
@@ -212,7 +139,7 @@ public final class AssignmentTailer implements AssignmentService {
 
     private void tail(Reader<byte[]> current) throws PulsarClientException, AssignmentRecords.RefusedRecord {
         int poll = (int) settings.pollInterval().toMillis();
-        while (!closed) {
+        while (!follower.isClosed()) {
             Message<byte[]> message = current.readNext(poll, TimeUnit.MILLISECONDS);
             if (message == null) {
                 continue;
@@ -232,9 +159,6 @@ public final class AssignmentTailer implements AssignmentService {
     }
 
     private void refuse(String reason) {
-        if (closed) {
-            return;
-        }
         refusal = reason;
         LOG.error("This worker refuses the assignments on {} and will not follow them: {}", settings.topic(), reason);
     }
