@@ -109,6 +109,27 @@ public final class BenchWorkers {
         }
     }
 
+    /** @return the unpacked distribution under test: {@code outrigger.dist}, or the one this module's build unpacks */
+    static Path distribution() {
+        return Path.of(System.getProperty("outrigger.dist", "target/dist/outrigger-0.1.0-SNAPSHOT"))
+                .toAbsolutePath().normalize();
+    }
+
+    /** @return where reports and work files go: {@code bench.dir}, or {@code target} */
+    static Path benchDir() {
+        return Path.of(System.getProperty("bench.dir", "target")).toAbsolutePath().normalize();
+    }
+
+    /** @return the distribution's {@code bin/outrigger}, or null once it said there is none */
+    static Path outriggerScript(Path dist) {
+        Path script = dist.resolve("bin/outrigger");
+        if (!java.nio.file.Files.isRegularFile(script)) {
+            progress("No Outrigger distribution at " + dist + " (run the build with -Pbench, or set -Doutrigger.dist)");
+            return null;
+        }
+        return script;
+    }
+
     static Launcher outrigger(LocalPulsarCluster cluster, Path dist, String defaultOpts) {
         return new Launcher() {
             @Override

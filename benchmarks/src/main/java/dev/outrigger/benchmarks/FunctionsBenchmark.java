@@ -118,12 +118,10 @@ public final class FunctionsBenchmark {
         if (creates < 1 || messages < 1 || warmupMessages < 0 || rate < 1 || latencySeconds < 1) {
             throw new IllegalArgumentException("creates, messages, rate, latencySeconds must be >= 1");
         }
-        Path dist = Path.of(System.getProperty("outrigger.dist", "target/dist/outrigger-0.1.0-SNAPSHOT"))
-                .toAbsolutePath().normalize();
-        Path benchDir = Path.of(System.getProperty("bench.dir", "target")).toAbsolutePath().normalize();
-        Path script = dist.resolve("bin/outrigger");
-        if (!Files.isRegularFile(script)) {
-            progress("No Outrigger distribution at " + dist + " (run the build with -Pbench, or set -Doutrigger.dist)");
+        Path dist = BenchWorkers.distribution();
+        Path benchDir = BenchWorkers.benchDir();
+        Path script = BenchWorkers.outriggerScript(dist);
+        if (script == null) {
             return 2;
         }
         Path jar = examplesJar();

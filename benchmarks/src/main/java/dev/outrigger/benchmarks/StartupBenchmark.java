@@ -57,12 +57,10 @@ public final class StartupBenchmark {
         if (runs < 1 || settleSeconds < 0 || warmup < 0) {
             throw new IllegalArgumentException("runs must be >= 1, settleSeconds and warmup >= 0");
         }
-        Path dist = Path.of(System.getProperty("outrigger.dist", "target/dist/outrigger-0.1.0-SNAPSHOT"))
-                .toAbsolutePath().normalize();
-        Path benchDir = Path.of(System.getProperty("bench.dir", "target")).toAbsolutePath().normalize();
-        Path script = dist.resolve("bin/outrigger");
-        if (!Files.isRegularFile(script)) {
-            progress("No Outrigger distribution at " + dist + " (run the build with -Pbench, or set -Doutrigger.dist)");
+        Path dist = BenchWorkers.distribution();
+        Path benchDir = BenchWorkers.benchDir();
+        Path script = BenchWorkers.outriggerScript(dist);
+        if (script == null) {
             return 2;
         }
         Path work = benchDir.resolve("startup-bench");
