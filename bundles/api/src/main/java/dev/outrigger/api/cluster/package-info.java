@@ -1,6 +1,9 @@
-/** This worker's identity, the members of the worker cluster and its leader. */
+/**
+ * This worker's identity, the members of the worker cluster and its leader, and the channel to call other workers
+ * with.
+ */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.outrigger.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

@@ -18,6 +18,23 @@ public final class ConfigurationPids {
     /** This worker's identity and the cluster's namespace and topics. */
     public static final String CLUSTER = "dev.outrigger.cluster";
 
+    /**
+     * Who may call the admin API: {@code authenticationEnabled}, {@code authenticationProviders},
+     * {@code authorizationEnabled}, {@code authorizationProvider}, {@code superUserRoles}, {@code proxyRoles},
+     * {@code authenticateMetricsEndpoint}.
+     */
+    public static final String SECURITY = "dev.outrigger.security";
+
+    /**
+     * Pulsar's token authentication keys, from {@code properties}: {@code tokenSecretKey} (as the private property
+     * {@code .tokenSecretKey}, so it never becomes a service property), {@code tokenPublicKey}, {@code tokenPublicAlg},
+     * {@code tokenAuthClaim}, {@code tokenAudienceClaim}, {@code tokenAudience}.
+     */
+    public static final String AUTH_TOKEN = "dev.outrigger.auth.token";
+
+    /** Pulsar's basic authentication key, from {@code properties}: {@code basicAuthConf}, as {@code .basicAuthConf}. */
+    public static final String AUTH_BASIC = "dev.outrigger.auth.basic";
+
     /** Felix HTTP (Jetty): port and bind address of the admin API. */
     public static final String HTTP = "org.apache.felix.http";
 

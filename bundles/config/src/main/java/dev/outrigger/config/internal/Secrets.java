@@ -9,7 +9,7 @@ final class Secrets {
 
     static final String HIDDEN = "***";
 
-    private static final List<String> MARKERS = List.of("password", "secret", "token", "parameters");
+    private static final List<String> MARKERS = List.of("password", "secret", "token", "parameters", "authconf");
 
     private Secrets() {}
 

@@ -172,6 +172,13 @@ public final class WorkerConfigurationLoader {
         List<String> changedPids = new ArrayList<>();
         for (Map.Entry<String, Map<String, Object>> entry : configurations.entrySet()) {
             String pid = entry.getKey();
+            if (WorkerKeys.OPTIONAL_PIDS.contains(pid) && entry.getValue().isEmpty()) {
+                if (deleteIfPresent(pid)) {
+                    changedPids.add(pid);
+                    LOG.info("{} removed: {} no longer sets its keys", pid, file);
+                }
+                continue;
+            }
             // "?": any bundle may bind it, whichever bundle gets the configuration first
             Configuration configuration = configurationAdmin.getConfiguration(pid, "?");
             Map<String, Object> before = toMap(configuration.getProperties());
@@ -191,6 +198,22 @@ public final class WorkerConfigurationLoader {
         if (startUp) {
             LOG.info("Applied {} to {} (changed in ConfigAdmin: {})", file, configurations.keySet(), changedPids);
         }
+    }
+
+    private boolean deleteIfPresent(String pid) throws IOException {
+        Configuration[] found;
+        try {
+            found = configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + pid + ")");
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e); // PIDs are constants without filter syntax
+        }
+        if (found == null) {
+            return false;
+        }
+        for (Configuration configuration : found) {
+            configuration.delete();
+        }
+        return true;
     }
 
     /**

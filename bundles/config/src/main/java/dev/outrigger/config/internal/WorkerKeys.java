@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -30,6 +31,9 @@ final class WorkerKeys {
     static final String CLUSTER = ConfigurationPids.CLUSTER;
     static final String PULSAR = ConfigurationPids.PULSAR;
     static final String HTTP = ConfigurationPids.HTTP;
+    static final String SECURITY = ConfigurationPids.SECURITY;
+    static final String AUTH_TOKEN = ConfigurationPids.AUTH_TOKEN;
+    static final String AUTH_BASIC = ConfigurationPids.AUTH_BASIC;
 
     // Felix HTTP (Jetty) property names
     static final String HTTP_PORT = "org.osgi.service.http.port";
@@ -40,7 +44,31 @@ final class WorkerKeys {
      * Write order: the generic PID first, so a component reacting to its own PID can already read it; HTTP last, as a
      * port change restarts Jetty.
      */
-    static final List<String> PIDS = List.of(WORKER_PID, PULSAR, CLUSTER, HTTP);
+    static final List<String> PIDS = List.of(WORKER_PID, PULSAR, AUTH_TOKEN, AUTH_BASIC, SECURITY, CLUSTER, HTTP);
+
+    /**
+     * PIDs written only when the file has something for them, and deleted when it no longer has: their components
+     * (the authentication providers) cannot work without a key.
+     */
+    static final Set<String> OPTIONAL_PIDS = Set.of(AUTH_TOKEN, AUTH_BASIC);
+
+    /**
+     * Entries of {@code properties} that Pulsar's worker hands its authentication providers, and where they go: the
+     * provider's PID, secrets under a name starting with '.', which Declarative Services never makes a service
+     * property.
+     */
+    static final Map<String, Target> PROVIDER_PROPERTIES = Map.of(
+            "tokenSecretKey", new Target(AUTH_TOKEN, ".tokenSecretKey"),
+            "tokenPublicKey", new Target(AUTH_TOKEN, "tokenPublicKey"),
+            "tokenPublicAlg", new Target(AUTH_TOKEN, "tokenPublicAlg"),
+            "tokenAuthClaim", new Target(AUTH_TOKEN, "tokenAuthClaim"),
+            "tokenAudienceClaim", new Target(AUTH_TOKEN, "tokenAudienceClaim"),
+            "tokenAudience", new Target(AUTH_TOKEN, "tokenAudience"),
+            "basicAuthConf", new Target(AUTH_BASIC, ".basicAuthConf"));
+
+    /** Pulsar's class names of the built-in providers, for the checks that their keys are set. */
+    static final String TOKEN_PROVIDER = "org.apache.pulsar.broker.authentication.AuthenticationProviderToken";
+    static final String BASIC_PROVIDER = "org.apache.pulsar.broker.authentication.AuthenticationProviderBasic";
 
     /** Properties written whatever the file says. */
     static final Map<String, Map<String, Object>> FIXED = Map.of(HTTP, Map.of(HTTP_ENABLE, Boolean.TRUE));
@@ -80,7 +108,7 @@ final class WorkerKeys {
                     .orDefault("pulsar://localhost:6650").to(PULSAR),
             key("pulsarWebServiceUrl", STRING).expect("an http:// or https:// URL with a host", Rules::webServiceUrl)
                     .orDefault("http://localhost:8080").to(PULSAR).to(CLUSTER),
-            key("authenticationEnabled", BOOLEAN).orDefault(false),
+            key("authenticationEnabled", BOOLEAN).orDefault(false).to(SECURITY),
             key("brokerClientAuthenticationEnabled", BOOLEAN).orElse(e -> e.get("authenticationEnabled")).to(PULSAR),
             key("clientAuthenticationPlugin", STRING).deprecated("brokerClientAuthenticationPlugin"),
             key("clientAuthenticationParameters", STRING).deprecated("brokerClientAuthenticationParameters"),
@@ -97,7 +125,7 @@ final class WorkerKeys {
             key("properties", MAP), // brokerClient_* entries are passed on to PULSAR by the reader
             // --- Known, not acted on yet: Worker settings
             key("functionWebServiceUrl", STRING),
-            key("authenticateMetricsEndpoint", BOOLEAN),
+            key("authenticateMetricsEndpoint", BOOLEAN).orDefault(true).to(SECURITY),
             key("includeStandardPrometheusMetrics", BOOLEAN),
             key("jvmGCMetricsLoggerClassName", STRING),
             key("numHttpServerThreads", INT),
@@ -157,11 +185,13 @@ final class WorkerKeys {
             key("bookkeeperClientAuthenticationParametersName", STRING),
             key("bookkeeperClientAuthenticationParameters", STRING),
             // --- Worker security and TLS server
-            key("authenticationProviders", LIST),
-            key("authorizationEnabled", BOOLEAN),
-            key("authorizationProvider", STRING),
-            key("superUserRoles", LIST),
-            key("proxyRoles", LIST),
+            // --- Acted on: worker security (the security bundle and the providers it picks)
+            key("authenticationProviders", LIST).orDefault(new String[0]).to(SECURITY),
+            key("authorizationEnabled", BOOLEAN).orDefault(false).to(SECURITY),
+            key("authorizationProvider", STRING).blankMeansUnset()
+                    .orDefault("org.apache.pulsar.broker.authorization.PulsarAuthorizationProvider").to(SECURITY),
+            key("superUserRoles", LIST).orDefault(new String[0]).to(SECURITY),
+            key("proxyRoles", LIST).orDefault(new String[0]).to(SECURITY),
             key("saslJaasClientAllowedIds", STRING),
             key("saslJaasServerSectionName", STRING),
             key("saslJaasServerRoleTokenSignerSecretPath", STRING),

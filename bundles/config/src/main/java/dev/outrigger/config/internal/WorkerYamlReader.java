@@ -135,6 +135,9 @@ final class WorkerYamlReader {
             }
         });
         errors.addAll(caseClashes(worker, source));
+        if (errors.isEmpty()) {
+            errors.addAll(SecurityChecks.errors(values, source));
+        }
         if (!errors.isEmpty()) {
             return new Result(Map.of(), warnings, errors);
         }
@@ -161,6 +164,10 @@ final class WorkerYamlReader {
             properties.forEach((name, value) -> {
                 if (((String) name).startsWith(WorkerKeys.BROKER_CLIENT_PREFIX)) {
                     configurations.get(WorkerKeys.PULSAR).put((String) name, value);
+                }
+                Target provider = WorkerKeys.PROVIDER_PROPERTIES.get((String) name);
+                if (provider != null && value != null && !String.valueOf(value).isBlank()) {
+                    configurations.get(provider.pid()).put(provider.property(), String.valueOf(value));
                 }
             });
         }

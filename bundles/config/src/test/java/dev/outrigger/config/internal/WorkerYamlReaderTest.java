@@ -50,7 +50,15 @@ class WorkerYamlReaderTest {
         Result result = valid("");
 
         assertEquals(List.of(), result.warnings());
-        assertEquals(List.of(WORKER_PID, PULSAR, CLUSTER, HTTP), List.copyOf(result.configurations().keySet()));
+        assertEquals(List.of(WORKER_PID, PULSAR, WorkerKeys.AUTH_TOKEN, WorkerKeys.AUTH_BASIC, WorkerKeys.SECURITY,
+                CLUSTER, HTTP), List.copyOf(result.configurations().keySet()));
+        assertEquals(Map.of(), result.configurations().get(WorkerKeys.AUTH_TOKEN));
+        Map<String, Object> security = result.configurations().get(WorkerKeys.SECURITY);
+        assertEquals(false, security.get("authenticationEnabled"));
+        assertEquals(false, security.get("authorizationEnabled"));
+        assertEquals(true, security.get("authenticateMetricsEndpoint"));
+        assertEquals("org.apache.pulsar.broker.authorization.PulsarAuthorizationProvider",
+                security.get("authorizationProvider"));
         assertEquals(Map.of(), result.configurations().get(WORKER_PID));
         assertEquals(Map.ofEntries(
                         Map.entry("workerId", HOST + "-6750"),
@@ -334,9 +342,10 @@ class WorkerYamlReaderTest {
 
     @Test
     void brokerClientAuthenticationFollowsAuthenticationEnabledUnlessSet() {
-        assertEquals(true, valid("authenticationEnabled: true\n").configurations().get(PULSAR)
+        String secured = "authenticationEnabled: true\nauthenticationProviders: [com.example.Provider]\n";
+        assertEquals(true, valid(secured).configurations().get(PULSAR)
                 .get("brokerClientAuthenticationEnabled"));
-        assertEquals(false, valid("authenticationEnabled: true\nbrokerClientAuthenticationEnabled: false\n")
+        assertEquals(false, valid(secured + "brokerClientAuthenticationEnabled: false\n")
                 .configurations().get(PULSAR).get("brokerClientAuthenticationEnabled"));
         assertEquals(true, valid("brokerClientAuthenticationEnabled: true\n")
                 .configurations().get(PULSAR).get("brokerClientAuthenticationEnabled"));
@@ -346,13 +355,14 @@ class WorkerYamlReaderTest {
     void propertiesPassThroughAndBrokerClientEntriesReachThePulsarPid() {
         Result result = valid("""
                 properties:
-                  tokenPublicKey: file:///keys/public.key
+                  tokenPublicKey: data:;base64,AAAA
                   brokerClient_operationTimeoutMs: 30000
                   bookkeeper_useV2WireProtocol: true
                 """);
 
         Map<String, Object> worker = result.configurations().get(WORKER_PID);
-        assertEquals("file:///keys/public.key", worker.get("properties.tokenPublicKey"));
+        assertEquals("data:;base64,AAAA", worker.get("properties.tokenPublicKey"));
+        assertEquals(Map.of("tokenPublicKey", "data:;base64,AAAA"), result.configurations().get(WorkerKeys.AUTH_TOKEN));
         assertEquals("30000", worker.get("properties.brokerClient_operationTimeoutMs"));
         assertEquals("true", worker.get("properties.bookkeeper_useV2WireProtocol"));
         Map<String, Object> pulsar = result.configurations().get(PULSAR);
@@ -405,5 +415,50 @@ class WorkerYamlReaderTest {
 
         assertEquals(List.of("Cannot determine this host's name for workerHostname (no DNS); set workerHostname in "
                 + FILE), result.errors());
+    }
+
+    @Test
+    void securityKeysReachTheSecurityPidAndProviderSecretsArePrivate() {
+        Result result = valid("""
+                authenticationEnabled: true
+                authenticationProviders: [org.apache.pulsar.broker.authentication.AuthenticationProviderToken]
+                authorizationEnabled: true
+                superUserRoles: [admin, worker]
+                proxyRoles: proxy
+                properties:
+                  tokenSecretKey: data:;base64,c2VjcmV0
+                  tokenAuthClaim: role
+                  basicAuthConf: data:;base64,dXNlcjpoYXNo
+                """);
+        Map<String, Object> security = result.configurations().get(WorkerKeys.SECURITY);
+        assertEquals(true, security.get("authenticationEnabled"));
+        assertArrayEquals(new String[] {"admin", "worker"}, (String[]) security.get("superUserRoles"));
+        assertArrayEquals(new String[] {"proxy"}, (String[]) security.get("proxyRoles"));
+        assertEquals(Map.of(".tokenSecretKey", "data:;base64,c2VjcmV0", "tokenAuthClaim", "role"),
+                result.configurations().get(WorkerKeys.AUTH_TOKEN));
+        assertEquals(Map.of(".basicAuthConf", "data:;base64,dXNlcjpoYXNo"),
+                result.configurations().get(WorkerKeys.AUTH_BASIC));
+    }
+
+    @Test
+    void securedConfigurationsOutriggerCannotHonourAreRefused() {
+        assertTrue(onlyError("authenticationEnabled: true\n").contains("authenticationProviders names no provider"));
+        assertTrue(onlyError("""
+                authenticationEnabled: true
+                authenticationProviders: [org.apache.pulsar.broker.authentication.AuthenticationProviderToken]
+                """).contains("neither tokenSecretKey nor tokenPublicKey"));
+        assertTrue(onlyError("""
+                authenticationEnabled: true
+                authenticationProviders: [org.apache.pulsar.broker.authentication.AuthenticationProviderBasic]
+                """).contains("does not set basicAuthConf"));
+        String missingKey = onlyError("""
+                properties:
+                  tokenSecretKey: file:///no/such/secret.key
+                """);
+        assertTrue(missingKey.contains("properties.tokenSecretKey") && missingKey.contains("/no/such/secret.key"),
+                missingKey);
+        assertTrue(onlyError("brokerClientAuthenticationParameters: file:///no/such/token\n")
+                .contains("brokerClientAuthenticationParameters"));
+        assertTrue(onlyError("tlsEnabled: true\n").contains("does not serve TLS"));
     }
 }
