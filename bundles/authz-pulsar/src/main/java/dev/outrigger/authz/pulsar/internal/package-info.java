@@ -1,0 +1,2 @@
+/** Pulsar's namespace authorization; nothing here is exported. */
+package dev.outrigger.authz.pulsar.internal;
