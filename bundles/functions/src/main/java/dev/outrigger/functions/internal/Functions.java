@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outrigger.api.cluster.ClusterService;
+import dev.outrigger.api.cluster.WorkerChannel;
 import dev.outrigger.api.functions.FunctionService;
 import dev.outrigger.api.functions.FunctionServiceException;
 import dev.outrigger.api.functions.FunctionServiceException.Kind;
@@ -81,7 +82,7 @@ public final class Functions implements FunctionService {
     private final PulsarAdmin brokerAdmin;
     private final PulsarClient client;
     private final PackageStores packages;
-    private final OwnerClient owners = new OwnerClient(JSON);
+    private final OwnerClient owners = new OwnerClient(JSON, () -> this.channel);
 
     // Optional: without a scheduler or runtime, every instance reports that it has not been scheduled.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -95,6 +96,12 @@ public final class Functions implements FunctionService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ClusterService cluster;
+
+    // Optional: only asking other workers about their instances needs it, and its provider (the REST bundle) may
+    // restart without taking this service down; meanwhile those instances report that their worker cannot be reached.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile WorkerChannel channel;
 
     // Optional: only uploads and downloads by path need it.
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

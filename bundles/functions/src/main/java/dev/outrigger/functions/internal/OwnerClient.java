@@ -3,29 +3,35 @@ package dev.outrigger.functions.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.ClusterUnavailableException;
+import dev.outrigger.api.cluster.WorkerChannel;
 import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.cluster.WorkerRequest;
+import dev.outrigger.api.cluster.WorkerResponse;
 import dev.outrigger.api.functions.FunctionServiceException;
 import dev.outrigger.api.scheduler.InstanceId;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataImpl;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 
-/** Asks the worker that runs an instance, over its admin API, for the instance's status and stats, or to restart it. */
+/**
+ * Asks the worker that runs an instance, over its admin API, for the instance's status and stats, or to restart it.
+ * The calls go through the {@link WorkerChannel}, which addresses that worker and adds this worker's credentials.
+ */
 final class OwnerClient {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final String NO_CHANNEL = "this worker has no channel to other workers (its REST bundle is not active)";
 
     private final ObjectMapper json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+    private final Supplier<WorkerChannel> channel;
 
-    OwnerClient(ObjectMapper json) {
+    /** @param channel the current channel, null while there is none */
+    OwnerClient(ObjectMapper json, Supplier<WorkerChannel> channel) {
         this.json = json;
+        this.channel = channel;
     }
 
     FunctionInstanceStatusData fetch(ClusterService cluster, String workerId, InstanceId instance) {
@@ -38,14 +44,14 @@ final class OwnerClient {
         if (owner.isEmpty()) {
             return failed(workerId, "Worker " + workerId + " is not in the cluster");
         }
-        URI uri = URI.create("http://" + owner.get().workerHostname() + ":" + owner.get().port()
-                + "/admin/v3/functions/" + instance.function().fullyQualifiedName() + "/" + instance.instanceId()
-                + "/status");
+        WorkerChannel current = channel.get();
+        if (current == null) {
+            return failed(workerId, "Cannot reach worker " + workerId + ": " + NO_CHANNEL);
+        }
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                return failed(workerId, "Worker " + workerId + " answered " + response.statusCode() + ": "
+            WorkerResponse response = current.send(owner.get(), WorkerRequest.get(path(instance, "status"), TIMEOUT));
+            if (response.status() != 200) {
+                return failed(workerId, "Worker " + workerId + " answered " + response.status() + ": "
                         + response.body());
             }
             FunctionInstanceStatusData data = json.readValue(response.body(), FunctionInstanceStatusData.class);
@@ -64,14 +70,12 @@ final class OwnerClient {
         try {
             WorkerInfo owner = cluster.members().stream().filter(member -> member.workerId().equals(workerId))
                     .findFirst().orElse(null);
-            if (owner == null) {
+            WorkerChannel current = channel.get();
+            if (owner == null || current == null) {
                 return new FunctionInstanceStatsDataImpl();
             }
-            URI uri = URI.create("http://" + owner.workerHostname() + ":" + owner.port() + "/admin/v3/functions/"
-                    + instance.function().fullyQualifiedName() + "/" + instance.instanceId() + "/stats");
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200
+            WorkerResponse response = current.send(owner, WorkerRequest.get(path(instance, "stats"), TIMEOUT));
+            return response.status() == 200
                     ? json.readValue(response.body(), FunctionInstanceStatsDataImpl.class)
                     : new FunctionInstanceStatsDataImpl();
         } catch (IOException | ClusterUnavailableException e) {
@@ -88,13 +92,15 @@ final class OwnerClient {
                 .findFirst()
                 .orElseThrow(() -> new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE,
                         "Worker " + workerId + " running " + instance + " is not in the cluster"));
-        URI uri = URI.create("http://" + owner.workerHostname() + ":" + owner.port() + "/admin/v3/functions/"
-                + instance.function().fullyQualifiedName() + "/" + instance.instanceId() + "/restart");
+        WorkerChannel current = channel.get();
+        if (current == null) {
+            throw new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE,
+                    "Cannot reach worker " + workerId + ": " + NO_CHANNEL);
+        }
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
+            WorkerResponse response = current.send(owner, new WorkerRequest("POST", path(instance, "restart"), null,
+                    null, "application/json", TIMEOUT));
+            if (!response.isSuccess()) {
                 throw new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE,
                         "Worker " + workerId + " could not restart " + instance + ": " + response.body());
             }
@@ -105,6 +111,12 @@ final class OwnerClient {
             Thread.currentThread().interrupt();
             throw new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE, "Interrupted", e);
         }
+    }
+
+    /** Pulsar's path of one instance's sub-resource; unencoded, the channel quotes it. */
+    static String path(InstanceId instance, String what) {
+        return "/admin/v3/functions/" + instance.function().fullyQualifiedName() + "/" + instance.instanceId() + "/"
+                + what;
     }
 
     private static FunctionInstanceStatusData failed(String workerId, String error) {

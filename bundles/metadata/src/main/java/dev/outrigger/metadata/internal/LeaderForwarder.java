@@ -1,62 +1,61 @@
 package dev.outrigger.metadata.internal;
 
+import dev.outrigger.api.cluster.WorkerChannel;
 import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.cluster.WorkerRequest;
+import dev.outrigger.api.cluster.WorkerResponse;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Sends a write to the leader's {@code PUT /admin/v3/functions/leader/{tenant}/{namespace}/{name}}, where Pulsar's
- * worker has the same internal endpoint (its body is protobuf; ours is the record's JSON).
+ * worker has the same internal endpoint (its body is protobuf; ours is the record's JSON). The call goes through the
+ * {@link WorkerChannel}, which addresses the leader and adds this worker's credentials (the endpoint is for
+ * superusers, which the worker's broker-client role is).
  */
 final class LeaderForwarder {
 
     static final String PATH = "/admin/v3/functions/leader";
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final Supplier<WorkerChannel> channel;
     private final Duration requestTimeout;
 
-    LeaderForwarder(Duration requestTimeout) {
+    /** @param channel the current channel, null while there is none */
+    LeaderForwarder(Supplier<WorkerChannel> channel, Duration requestTimeout) {
+        this.channel = channel;
         this.requestTimeout = requestTimeout;
     }
 
     /**
      * @throws NotLeaderException on 503: that worker does not lead (yet); worth another try
      * @throws StaleVersionException on 409
-     * @throws MetadataUnavailableException if the leader cannot be reached or fails
+     * @throws IllegalArgumentException on 400
+     * @throws MetadataUnavailableException if the leader cannot be reached or fails, or this worker has no channel
      */
     void send(WorkerInfo leader, MetadataWrite write) {
-        URI uri = uri(leader, write);
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(requestTimeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .PUT(write.isDelete()
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(MetadataCodec.toJson(write.metadata())))
-                .build();
-        HttpResponse<String> response;
+        WorkerRequest request = request(write, requestTimeout);
+        WorkerChannel current = channel.get();
+        if (current == null) {
+            throw new MetadataUnavailableException("Cannot forward the " + write + " to the leader "
+                    + leader.workerId() + ": this worker has no channel to other workers (its REST bundle is not "
+                    + "active)", null);
+        }
+        WorkerResponse response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = current.send(leader, request);
         } catch (IOException e) {
-            throw new MetadataUnavailableException("Cannot reach the leader " + leader.workerId() + " at " + uri
-                    + " to write " + write + ": " + e, e);
+            throw new MetadataUnavailableException("Cannot reach the leader " + leader.workerId() + " at "
+                    + leader.workerHostname() + ":" + leader.port() + " (" + request + ") to write " + write + ": "
+                    + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new MetadataUnavailableException("Interrupted while forwarding " + write + " to the leader", e);
         }
-        int status = response.statusCode();
-        if (status >= 200 && status < 300) {
+        int status = response.status();
+        if (response.isSuccess()) {
             return;
         }
         String reason = MetadataCodec.reason(response.body());
@@ -69,14 +68,13 @@ final class LeaderForwarder {
         }
     }
 
-    static URI uri(WorkerInfo leader, MetadataWrite write) {
+    /** Pulsar's path for the function's key; a delete names the version it deletes, and has no body. */
+    static WorkerRequest request(MetadataWrite write, Duration timeout) {
         String path = PATH + "/" + write.key().tenant() + "/" + write.key().namespace() + "/" + write.key().name();
-        String query = write.isDelete() ? "delete=true&version=" + write.version() : null;
-        try {
-            // this constructor quotes what the path or query may not hold as is
-            return new URI("http", null, leader.workerHostname(), leader.port(), path, query, null);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("Cannot address " + leader.consumerName() + " for " + write, e);
-        }
+        return write.isDelete()
+                ? new WorkerRequest("PUT", path, "delete=true&version=" + write.version(), null,
+                        "application/json", timeout)
+                : new WorkerRequest("PUT", path, null, MetadataCodec.toJson(write.metadata()), "application/json",
+                        timeout);
     }
 }

@@ -4,6 +4,7 @@ import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.ClusterUnavailableException;
 import dev.outrigger.api.cluster.LeadershipListener;
 import dev.outrigger.api.cluster.RecordFormat;
+import dev.outrigger.api.cluster.WorkerChannel;
 import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.config.ConfigurationPids;
 import dev.outrigger.api.metadata.FunctionKey;
@@ -49,6 +50,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.condition.Condition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +70,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>Writes</b> are done by the leader alone, one at a time, through an exclusive producer it acquires when it
  * becomes leader and closes when it stops being leader; it checks the version against the state it has read (after
  * reading everything written before it held the producer). Another worker forwards its writes to the leader's
- * {@code PUT /admin/v3/functions/leader/...}. Either way a write completes once this worker has read the record back,
- * so the writer reads its own write.
+ * {@code PUT /admin/v3/functions/leader/...} through the {@link WorkerChannel}. Either way a write completes once
+ * this worker has read the record back, so the writer reads its own write.
  */
 @Component(
         configurationPid = ConfigurationPids.CLUSTER,
@@ -93,6 +95,19 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     private final TopicTailer tailer;
     private final MetadataEvents events = new MetadataEvents();
     private final LeaderForwarder forwarder;
+
+    /*
+     * Optional, dynamic and greedy rather than mandatory: only writes forwarded to another worker need the channel.
+     * Its provider is the REST bundle, which restarts (updates, its configuration) independently of this store; a
+     * mandatory reference would then deactivate the store, which closes the tailer, gives up the leader's exclusive
+     * producer (the cluster stops taking writes until it is reacquired) and restarts every component using the store,
+     * and it would hold the store's start until the edge is up. Without it, this worker still reads and, as leader,
+     * writes; a forwarded write fails as unavailable until a channel is back.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile WorkerChannel channel;
+
     /** Acquires the producer and runs the leader's writes, one at a time. */
     private final ScheduledExecutorService leaderThread;
     /** Runs callers' writes: waiting for the leader, forwarding, waiting for the record to come back. */
@@ -111,17 +126,22 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
             @Reference PulsarClient client,
             @Reference ClusterService cluster) {
         this(StoreSettings.of(StoreSettings.topic(config.pulsarFunctionsNamespace(), config.functionMetadataTopicName())),
-                client, cluster, context);
+                client, cluster, null, context);
     }
 
-    /** @param context where to register the readiness condition; null for none */
-    TopicMetadataStore(StoreSettings settings, PulsarClient client, ClusterService cluster, BundleContext context) {
+    /**
+     * @param channel how to call the leader; null until DS binds one
+     * @param context where to register the readiness condition; null for none
+     */
+    TopicMetadataStore(StoreSettings settings, PulsarClient client, ClusterService cluster, WorkerChannel channel,
+            BundleContext context) {
         this.settings = settings;
+        this.channel = channel;
         this.client = client;
         this.cluster = cluster;
         this.context = context;
         this.workerId = cluster.self().workerId();
-        this.forwarder = new LeaderForwarder(settings.requestTimeout());
+        this.forwarder = new LeaderForwarder(() -> this.channel, settings.requestTimeout());
         ScheduledThreadPoolExecutor leader = new ScheduledThreadPoolExecutor(1, threads("outrigger-metadata-leader"));
         leader.setRemoveOnCancelPolicy(true);
         this.leaderThread = leader;

@@ -1,6 +1,7 @@
 package dev.outrigger.metadata.internal;
 
 import dev.outrigger.topics.FakeCluster;
+import dev.outrigger.topics.PlainWorkerChannel;
 import dev.outrigger.topics.PulsarFixture;
 import static dev.outrigger.metadata.internal.Components.await;
 import static dev.outrigger.metadata.internal.Components.failure;
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.outrigger.api.cluster.WorkerChannel;
 import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
@@ -65,8 +67,13 @@ class LeaderForwardingTest {
     }
 
     private TopicMetadataStore store(String topic, FakeCluster cluster) {
+        return store(topic, cluster, new PlainWorkerChannel());
+    }
+
+    /** @param channel how it calls the leader; null for none (its REST bundle not active) */
+    private TopicMetadataStore store(String topic, FakeCluster cluster, WorkerChannel channel) {
         TopicMetadataStore store = new TopicMetadataStore(
-                StoreSettings.of(topic).withRetries(3, Duration.ofMillis(50)), pulsar.client, cluster, null);
+                StoreSettings.of(topic).withRetries(3, Duration.ofMillis(50)), pulsar.client, cluster, channel, null);
         closing.add(store::close);
         return store;
     }
@@ -204,6 +211,27 @@ class LeaderForwardingTest {
         Throwable none = failure(noLeader.write(function("public/default/f", 0)));
         assertInstanceOf(MetadataUnavailableException.class, none);
         assertTrue(none.getMessage().contains("no worker leads the cluster now"), none.getMessage());
+    }
+
+    @Test
+    void withoutAChannelAForwardedWriteIsUnavailableAndTheLeaderStillWrites() throws Exception {
+        String topic = pulsar.newTopic("md", "metadata");
+        FakeCluster leaderCluster = new FakeCluster("leader");
+        TopicMetadataStore leader = store(topic, leaderCluster, null);
+        JerseyServer leaderApi = adminApi(leader);
+        WorkerInfo leaderInfo = leaderCluster.port(leaderApi.port()).self();
+        leaderCluster.leader(leaderInfo);
+        leader.becameLeader();
+        await().atMost(WAIT).until(leader::isLeaderReady);
+
+        TopicMetadataStore follower = store(topic, new FakeCluster("follower").leader(leaderInfo), null);
+        Throwable failure = failure(follower.write(function("public/default/f", 0)));
+        assertInstanceOf(MetadataUnavailableException.class, failure);
+        assertTrue(failure.getMessage().contains("no channel to other workers"), failure.getMessage());
+
+        FunctionMetadata f0 = function("public/default/f", 0);
+        assertEquals(f0, await(leader.write(f0)), "the leader needs no channel to write");
+        await().atMost(WAIT).until(() -> follower.get(f0.key()).isPresent());
     }
 
     private static HttpResponse<String> put(JerseyServer server, String path, String body) throws Exception {

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.cluster.WorkerRequest;
 import dev.outrigger.api.metadata.ComponentType;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.topics.PlainWorkerChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -44,11 +47,28 @@ class MetadataCodecTest {
     }
 
     @Test
-    void forwardedWritesUsePulsarsLeaderPath() {
+    void forwardedWritesUsePulsarsLeaderPath() throws Exception {
+        Duration timeout = Duration.ofSeconds(7);
+        FunctionMetadata f0 = function("t/n/f", 0);
+        WorkerRequest update = LeaderForwarder.request(MetadataWrite.update(f0), timeout);
+        assertEquals("PUT /admin/v3/functions/leader/t/n/f", update.toString());
+        assertEquals("application/json", update.contentType());
+        assertEquals(f0, MetadataCodec.fromJson(update.body()));
+        assertEquals(timeout, update.timeout());
+
+        WorkerRequest delete = LeaderForwarder.request(MetadataWrite.delete(FunctionKey.parse("t/n/my fn"), 4),
+                timeout);
+        assertEquals("PUT", delete.method());
+        assertEquals("/admin/v3/functions/leader/t/n/my fn", delete.path(), "unencoded: the channel quotes");
+        assertEquals("delete=true&version=4", delete.query());
+        assertNull(delete.body());
+        assertEquals("application/json", delete.contentType());
+
+        // as a channel addresses them
         WorkerInfo leader = new WorkerInfo("w", "leader.example", 6750);
         assertEquals("http://leader.example:6750/admin/v3/functions/leader/t/n/f",
-                LeaderForwarder.uri(leader, MetadataWrite.update(function("t/n/f", 0))).toString());
+                PlainWorkerChannel.uri(leader, update).toString());
         assertEquals("http://leader.example:6750/admin/v3/functions/leader/t/n/my%20fn?delete=true&version=4",
-                LeaderForwarder.uri(leader, MetadataWrite.delete(FunctionKey.parse("t/n/my fn"), 4)).toString());
+                PlainWorkerChannel.uri(leader, delete).toString());
     }
 }

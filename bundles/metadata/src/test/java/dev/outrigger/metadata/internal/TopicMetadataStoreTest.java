@@ -1,6 +1,7 @@
 package dev.outrigger.metadata.internal;
 
 import dev.outrigger.topics.FakeCluster;
+import dev.outrigger.topics.PlainWorkerChannel;
 import dev.outrigger.topics.PulsarFixture;
 import static dev.outrigger.metadata.internal.Components.await;
 import static dev.outrigger.metadata.internal.Components.failure;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.Test;
 class TopicMetadataStoreTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final PlainWorkerChannel CHANNEL = new PlainWorkerChannel();
 
     private static PulsarFixture pulsar;
     private final List<TopicMetadataStore> stores = new ArrayList<>();
@@ -60,7 +62,8 @@ class TopicMetadataStoreTest {
 
     private TopicMetadataStore store(String topic, FakeCluster cluster) {
         TopicMetadataStore store = new TopicMetadataStore(
-                StoreSettings.of(topic).withRetries(3, Duration.ofMillis(50)), pulsar.client, cluster, null);
+                StoreSettings.of(topic).withRetries(3, Duration.ofMillis(50)), pulsar.client, cluster, CHANNEL,
+                null);
         stores.add(store);
         return store;
     }
@@ -362,7 +365,7 @@ class TopicMetadataStoreTest {
         FakeCluster notJoined = new FakeCluster("w1").notInitialized();
         TopicMetadataStore store = new TopicMetadataStore(new StoreSettings(topic, Duration.ofMillis(200),
                 Duration.ofSeconds(30), Duration.ofMillis(200), 2, Duration.ofMillis(50), Duration.ofMillis(100),
-                Duration.ofSeconds(30)), pulsar.client, notJoined, null);
+                Duration.ofSeconds(30)), pulsar.client, notJoined, CHANNEL, null);
         stores.add(store);
         assertFalse(store.isReady());
         MetadataUnavailableException e = assertThrows(MetadataUnavailableException.class,
@@ -375,7 +378,7 @@ class TopicMetadataStoreTest {
     void closingFailsWaitingWritesAtOnce() throws Exception {
         String topic = pulsar.newTopic("md", "metadata");
         TopicMetadataStore store = new TopicMetadataStore(StoreSettings.of(topic), pulsar.client,
-                new FakeCluster("w1").notInitialized(), null);
+                new FakeCluster("w1").notInitialized(), CHANNEL, null);
         stores.add(store);
         var pending = store.write(function("public/default/a", 0));
         store.close();

@@ -1,7 +1,13 @@
 package dev.outrigger.pulsar.internal;
 
 import dev.outrigger.api.config.ConfigurationPids;
+import dev.outrigger.api.security.WorkerCredentials;
+import java.util.HashMap;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminBuilder;
 import org.apache.pulsar.client.api.Authentication;
@@ -38,18 +44,32 @@ public final class PulsarClients {
     private final PulsarAdmin admin;
     private final ServiceRegistration<PulsarClient> clientRegistration;
     private final ServiceRegistration<PulsarAdmin> adminRegistration;
+    private final ServiceRegistration<WorkerCredentials> credentialsRegistration;
 
+    /** @param configuration all of it, for its {@code brokerClient_*} entries, which have no attribute */
     @Activate
-    public PulsarClients(BundleContext context, PulsarClientsConfiguration config) throws PulsarClientException {
+    public PulsarClients(BundleContext context, PulsarClientsConfiguration config, Map<String, Object> configuration)
+            throws PulsarClientException {
+        Map<String, Object> brokerClientConf = BrokerClientProperties.of(configuration);
+        if (!brokerClientConf.isEmpty()) {
+            LOG.info("Applying properties.brokerClient_* to the Pulsar client and admin: {}",
+                    BrokerClientProperties.describe(brokerClientConf));
+        }
+        if (config.useTls() && config.pulsarServiceUrl().startsWith("pulsar://")) {
+            LOG.warn("useTls is deprecated by Pulsar: with it the client speaks TLS to {} and uses the brokers' TLS "
+                    + "addresses, as Pulsar's client does; write pulsarServiceUrl as pulsar+ssl://... instead",
+                    config.pulsarServiceUrl());
+        }
         // The clients resolve some classes through the context loader: it must be this bundle's, whoever activates us.
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(PulsarClients.class.getClassLoader());
+        Authentication authentication;
         try {
-            Authentication authentication = authentication(config);
-            this.client = clientBuilder(config, authentication).build();
+            authentication = authentication(config);
+            this.client = clientBuilder(config, brokerClientConf, authentication).build();
             try {
-                this.admin = adminBuilder(config, authentication).build();
+                this.admin = adminBuilder(config, brokerClientConf, authentication).build();
             } catch (PulsarClientException | RuntimeException e) {
                 client.close();
                 throw e;
@@ -63,11 +83,15 @@ public final class PulsarClients {
         properties.put("pulsarWebServiceUrl", config.pulsarWebServiceUrl());
         this.clientRegistration = context.registerService(PulsarClient.class, client, properties);
         this.adminRegistration = context.registerService(PulsarAdmin.class, admin, properties);
+        this.credentialsRegistration = context.registerService(WorkerCredentials.class,
+                new BrokerClientCredentials(authentication), new Hashtable<>(Map.of(Constants.SERVICE_DESCRIPTION,
+                        "What this worker presents to other workers: its broker client's credentials")));
         LOG.info("Pulsar clients ready for {} and {}", config.pulsarServiceUrl(), config.pulsarWebServiceUrl());
     }
 
     @Deactivate
     void deactivate() {
+        credentialsRegistration.unregister();
         adminRegistration.unregister();
         clientRegistration.unregister();
         // Closing waits out the HTTP client's 2 s shutdown quiet period; nobody needs to wait for that.
@@ -82,6 +106,37 @@ public final class PulsarClients {
         LOG.debug("Pulsar clients closing");
     }
 
+    /**
+     * Pulsar's worker calls other workers with its broker client's authentication (its internal admin client is
+     * built from {@code brokerClientAuthentication*}): the HTTP headers that authentication sends.
+     */
+    private record BrokerClientCredentials(Authentication authentication) implements WorkerCredentials {
+
+        @Override
+        public Map<String, String> httpHeaders(String host) {
+            if (authentication == null) {
+                return Map.of();
+            }
+            try {
+                var data = authentication.getAuthData(host);
+                if (!data.hasDataForHttp()) {
+                    return Map.of();
+                }
+                Set<Map.Entry<String, String>> headers = data.getHttpHeaders();
+                Map<String, String> copy = new LinkedHashMap<>();
+                if (headers != null) {
+                    headers.forEach(header -> copy.put(header.getKey(), header.getValue()));
+                }
+                return copy;
+            } catch (Exception e) {
+                // never the credentials themselves in the message, only what failed
+                throw new IllegalStateException("The broker client authentication "
+                        + authentication.getAuthMethodName() + " gave no HTTP credentials: " + e.getClass().getName(),
+                        e);
+            }
+        }
+    }
+
     static Authentication authentication(PulsarClientsConfiguration config)
             throws PulsarClientException.UnsupportedAuthenticationException {
         if (!config.brokerClientAuthenticationEnabled() || config.brokerClientAuthenticationPlugin().isBlank()) {
@@ -92,31 +147,63 @@ public final class PulsarClients {
                 config.brokerClientAuthenticationPlugin(), config.brokerClientAuthenticationParameters());
     }
 
-    private static ClientBuilder clientBuilder(PulsarClientsConfiguration config, Authentication authentication) {
-        ClientBuilder builder = PulsarClient.builder()
-                .serviceUrl(config.pulsarServiceUrl())
+    /**
+     * In the order of Pulsar's worker ({@code WorkerUtils.getPulsarClient}): the service URL, then the
+     * {@code brokerClient_*} entries (before the authentication, which their reload would drop), then the typed keys,
+     * which win over the entries. {@code useTls} as Pulsar applies it: true makes the client speak TLS even to a
+     * {@code pulsar://} URL; false does not turn TLS off for {@code pulsar+ssl://}.
+     */
+    @SuppressWarnings("deprecation") // enableTls: Pulsar's worker still honours useTls
+    static ClientBuilder clientBuilder(PulsarClientsConfiguration config, Map<String, Object> brokerClientConf,
+            Authentication authentication) {
+        ClientBuilder builder = PulsarClient.builder().serviceUrl(config.pulsarServiceUrl());
+        if (!brokerClientConf.isEmpty()) {
+            loadConf(brokerClientConf, builder::loadConf);
+        }
+        if (authentication != null) {
+            builder.authentication(authentication);
+        }
+        builder.enableTls(config.useTls())
                 .allowTlsInsecureConnection(config.tlsAllowInsecureConnection())
                 .enableTlsHostnameVerification(config.tlsEnableHostnameVerification());
         if (!config.brokerClientTrustCertsFilePath().isBlank()) {
             builder.tlsTrustCertsFilePath(config.brokerClientTrustCertsFilePath());
-        }
-        if (authentication != null) {
-            builder.authentication(authentication);
         }
         return builder;
     }
 
-    private static PulsarAdminBuilder adminBuilder(PulsarClientsConfiguration config, Authentication authentication) {
-        PulsarAdminBuilder builder = PulsarAdmin.builder()
-                .serviceHttpUrl(config.pulsarWebServiceUrl())
-                .allowTlsInsecureConnection(config.tlsAllowInsecureConnection())
-                .enableTlsHostnameVerification(config.tlsEnableHostnameVerification());
-        if (!config.brokerClientTrustCertsFilePath().isBlank()) {
-            builder.tlsTrustCertsFilePath(config.brokerClientTrustCertsFilePath());
+    /** As {@link #clientBuilder}, in the order of {@code WorkerUtils.getPulsarAdminClient}, which has no useTls. */
+    static PulsarAdminBuilder adminBuilder(PulsarClientsConfiguration config, Map<String, Object> brokerClientConf,
+            Authentication authentication) {
+        PulsarAdminBuilder builder = PulsarAdmin.builder().serviceHttpUrl(config.pulsarWebServiceUrl());
+        if (!brokerClientConf.isEmpty()) {
+            loadConf(brokerClientConf, builder::loadConf);
         }
         if (authentication != null) {
             builder.authentication(authentication);
         }
+        if (!config.brokerClientTrustCertsFilePath().isBlank()) {
+            builder.tlsTrustCertsFilePath(config.brokerClientTrustCertsFilePath());
+        }
+        builder.allowTlsInsecureConnection(config.tlsAllowInsecureConnection())
+                .enableTlsHostnameVerification(config.tlsEnableHostnameVerification());
         return builder;
+    }
+
+    /**
+     * The client's own failure names the key and often the value: it is passed on only when no entry is secret, else
+     * only its type is.
+     */
+    private static void loadConf(Map<String, Object> brokerClientConf, Consumer<Map<String, Object>> loader) {
+        try {
+            // loadConf may keep the map: a copy of its own
+            loader.accept(new HashMap<>(brokerClientConf));
+        } catch (RuntimeException e) {
+            boolean secret = brokerClientConf.keySet().stream().anyMatch(BrokerClientProperties::isSecret);
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalArgumentException("Pulsar's client does not take properties.brokerClient_* "
+                    + brokerClientConf.keySet() + ": " + (secret ? cause.getClass().getName() : cause.toString()),
+                    secret ? null : e);
+        }
     }
 }

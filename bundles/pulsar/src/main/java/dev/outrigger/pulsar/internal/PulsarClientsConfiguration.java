@@ -4,7 +4,11 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
-/** Pulsar's broker-client keys of {@code functions_worker.yml}, as the configuration bundle maps them. */
+/**
+ * Pulsar's broker-client keys of {@code functions_worker.yml}, as the configuration bundle maps them. The same
+ * configuration also holds the file's {@code properties.brokerClient_*} entries as properties of those names (see
+ * {@link BrokerClientProperties}); they have no attribute here because their names are open-ended.
+ */
 @ObjectClassDefinition(name = "Outrigger Pulsar clients", description = "How the worker reaches the Pulsar brokers.")
 @interface PulsarClientsConfiguration {
 
@@ -30,4 +34,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     boolean tlsAllowInsecureConnection() default false;
 
     boolean tlsEnableHostnameVerification() default false;
+
+    @AttributeDefinition(description = "Deprecated by Pulsar: TLS to the brokers even with a pulsar:// service URL "
+            + "(write pulsar+ssl:// instead).")
+    boolean useTls() default false;
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.rest.RestResource;
+import dev.outrigger.api.security.AccessControl;
 import jakarta.servlet.Servlet;
 import java.util.Hashtable;
 import java.util.List;
@@ -63,6 +64,11 @@ public final class JerseyApplication {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ClusterService cluster;
 
+    /** Absent until the security configuration is read: nothing is served without it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile AccessControl accessControl;
+
     @Activate
     public JerseyApplication(BundleContext context) {
         this.context = context;
@@ -105,7 +111,9 @@ public final class JerseyApplication {
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .register(new JacksonJsonProvider(MAPPER))
                 .register(MultiPartFeature.class)
+                .register(new AuthenticationFilter(() -> accessControl))
                 .register(new ReadinessFilter(() -> cluster))
+                .register(new AuthorizationFilter(() -> accessControl))
                 .register(ExceptionMappers.ErrorResponses.class)
                 .register(ExceptionMappers.ClusterUnavailable.class)
                 .register(ExceptionMappers.FunctionServiceErrors.class)

@@ -1,0 +1,114 @@
+package dev.outrigger.rest.internal;
+
+import dev.outrigger.api.cluster.WorkerChannel;
+import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.cluster.WorkerRequest;
+import dev.outrigger.api.cluster.WorkerResponse;
+import dev.outrigger.api.security.WorkerCredentials;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker channel over HTTP: the address is built here from the worker the cluster reports and Pulsar's path, and
+ * every request carries the headers of this worker's {@link WorkerCredentials} (its broker client's authentication, as
+ * Pulsar's worker presents it to other workers). Workers serve plain HTTP today, so the scheme is {@code http}.
+ */
+@Component(service = WorkerChannel.class)
+public final class HttpWorkerChannel implements WorkerChannel {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpWorkerChannel.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+    // Redirects are not followed: a worker answers for itself, and a redirect must not carry the credentials elsewhere.
+    private final HttpClient http = HttpClient.newBuilder()
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    // Optional: without client authentication (or while the pulsar bundle restarts) requests go without credentials,
+    // and the other worker decides whether it serves them.
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile WorkerCredentials credentials;
+
+    public HttpWorkerChannel() {}
+
+    /** For tests: a channel presenting these credentials (null for none). */
+    HttpWorkerChannel(WorkerCredentials credentials) {
+        this.credentials = credentials;
+    }
+
+    @Override
+    public WorkerResponse send(WorkerInfo worker, WorkerRequest request) throws IOException, InterruptedException {
+        URI uri = uri(worker, request);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(request.timeout())
+                // the admin API speaks JSON, and Pulsar's admin client asks for it
+                .header("Accept", "application/json")
+                .method(request.method(), request.body() == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        if (request.contentType() != null) {
+            builder.header("Content-Type", request.contentType());
+        }
+        addCredentials(builder, worker);
+        HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        // never the headers: they hold the credentials
+        LOG.debug("{} answered {} to {}", worker.workerId(), response.statusCode(), request);
+        return new WorkerResponse(response.statusCode(), response.body());
+    }
+
+    private void addCredentials(HttpRequest.Builder builder, WorkerInfo worker) throws IOException {
+        WorkerCredentials current = credentials;
+        if (current == null) {
+            return;
+        }
+        Map<String, String> headers;
+        try {
+            headers = current.httpHeaders(worker.workerHostname());
+        } catch (RuntimeException e) {
+            // its message names what failed, never the credentials
+            throw new IOException("This worker's credentials cannot be had to call " + worker.workerId() + ": "
+                    + e.getMessage(), e);
+        }
+        if (headers == null) {
+            return;
+        }
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            try {
+                builder.setHeader(header.getKey(), header.getValue());
+            } catch (IllegalArgumentException e) {
+                // the name only: the value is a credential
+                throw new IOException("This worker's credentials give a header the HTTP client refuses: "
+                        + header.getKey());
+            }
+        }
+    }
+
+    /**
+     * @return {@code http://host:port} with the request's path and query; this URI constructor quotes what the path or
+     *     query may not hold as is
+     * @throws IllegalArgumentException if they do not make a URI
+     */
+    static URI uri(WorkerInfo worker, WorkerRequest request) {
+        try {
+            return new URI("http", null, worker.workerHostname(), worker.port(), request.path(), request.query(),
+                    null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("Cannot address " + worker.consumerName() + " for " + request, e);
+        }
+    }
+}
