@@ -14,6 +14,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -125,5 +126,36 @@ class StartupFailureIT {
         WorkerProcess worker = Workers.start("foreign", config);
         assertNotEquals(0, exitCode(worker), worker::log);
         assertReason(worker, topic, "holds records Outrigger did not write");
+    }
+
+    /** A secured configuration never starts an open worker: a provider no bundle serves stops start-up. */
+    @Test
+    void aSecuredConfigurationWhoseProviderIsMissingRefusesToStart() throws Exception {
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "no-provider", uniqueNamespace())
+                .set("authenticationEnabled", true)
+                .set("authenticationProviders", List.of("com.example.auth.NotInstalledProvider"));
+        WorkerProcess worker = Workers.start("no-provider", config);
+        assertNotEquals(0, exitCode(worker), worker::log);
+        assertReason(worker, "authenticationProviders", "com.example.auth.NotInstalledProvider", "is not active");
+    }
+
+    @Test
+    void tokenAuthenticationWithoutAKeyRefusesToStart() throws Exception {
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "no-token-key", uniqueNamespace())
+                .set("authenticationEnabled", true)
+                .set("authenticationProviders",
+                        List.of("org.apache.pulsar.broker.authentication.AuthenticationProviderToken"));
+        WorkerProcess worker = Workers.start("no-token-key", config);
+        assertNotEquals(0, exitCode(worker), worker::log);
+        assertReason(worker, "AuthenticationProviderToken", "neither tokenSecretKey nor tokenPublicKey");
+    }
+
+    @Test
+    void tlsWhichIsNotServedYetRefusesToStart() throws Exception {
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "tls-asked", uniqueNamespace())
+                .set("tlsEnabled", true);
+        WorkerProcess worker = Workers.start("tls-asked", config);
+        assertNotEquals(0, exitCode(worker), worker::log);
+        assertReason(worker, "tlsEnabled", "does not serve TLS");
     }
 }

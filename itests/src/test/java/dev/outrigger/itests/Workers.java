@@ -66,6 +66,22 @@ final class Workers {
         });
     }
 
+    /** As {@link #awaitReady(WorkerProcess, WorkerConfig)} for a worker that wants a superuser's token. */
+    static void awaitReady(WorkerProcess worker, WorkerConfig config, String token) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(config.adminUrl() + "/admin/v2/worker/cluster"))
+                .header("Authorization", "Bearer " + token).build();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!worker.isAlive()) {
+                throw new AssertionError("The worker exited before it was ready:\n" + worker.log());
+            }
+            try {
+                return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
     static HttpResponse<String> get(String url) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }

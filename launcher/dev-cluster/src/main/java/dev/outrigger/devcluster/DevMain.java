@@ -14,35 +14,51 @@ import java.util.Map;
 /**
  * The README's run command, {@code ./outrigger dev}: a real local Pulsar cluster (ZooKeeper, broker, bookie) and an
  * Outrigger worker from the built distribution against it, both stopped by Ctrl-C. {@code ./outrigger admin ...} runs
- * the real {@code pulsar-admin} against that worker.
+ * the real {@code pulsar-admin} against that worker. {@code --secure} starts both with Pulsar's token authentication
+ * and authorization, prints an admin token, and the {@code admin} command then uses it.
  *
- * <p>Usage: {@code DevMain dev <distribution> <work dir>} or {@code DevMain admin <work dir> <pulsar-admin args...>}.
+ * <p>Usage: {@code DevMain dev <distribution> <work dir> [--secure]} or
+ * {@code DevMain admin <work dir> <pulsar-admin args...>}.
  */
 public final class DevMain {
 
     /** Where the admin URL of the running dev worker is written, for the {@code admin} command. */
     private static final String ADMIN_URL_FILE = "admin-url";
+    /** Beside it with {@code --secure}: the admin token the {@code admin} command authenticates with (mode 600). */
+    private static final String ADMIN_TOKEN_FILE = "admin-token";
     private static final int DEFAULT_WORKER_PORT = 6750;
 
     private DevMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length >= 3 && args[0].equals("dev")) {
-            System.exit(dev(Path.of(args[1]), Path.of(args[2])));
+        if (args.length >= 3 && args[0].equals("dev") && devOptionsValid(args)) {
+            boolean secure = args.length == 4;
+            System.exit(dev(Path.of(args[1]), Path.of(args[2]), secure));
         } else if (args.length >= 2 && args[0].equals("admin")) {
             System.exit(admin(Path.of(args[1]), Arrays.copyOfRange(args, 2, args.length)));
         } else {
-            System.err.println("usage: DevMain dev <distribution> <work dir> | DevMain admin <work dir> <args...>");
+            System.err.println("usage: DevMain dev <distribution> <work dir> [--secure]"
+                    + " | DevMain admin <work dir> <args...>");
             System.exit(2);
         }
     }
 
-    private static int dev(Path distribution, Path workDir) throws IOException, InterruptedException {
+    private static boolean devOptionsValid(String[] args) {
+        return args.length == 3 || (args.length == 4 && args[3].equals("--secure"));
+    }
+
+    private static int dev(Path distribution, Path workDir, boolean secure) throws IOException, InterruptedException {
         long started = System.nanoTime();
         Files.createDirectories(workDir);
-        System.err.println("[dev] starting a local Pulsar cluster (ZooKeeper, broker, bookie) in " + workDir);
-        LocalPulsarCluster pulsar = LocalPulsarCluster.start(workDir.resolve("pulsar"));
-        WorkerConfig config = WorkerConfig.forCluster(pulsar, "dev", "public/functions")
+        // A token left by an earlier secure run must not be sent to this worker.
+        Files.deleteIfExists(workDir.resolve(ADMIN_TOKEN_FILE));
+        System.err.println("[dev] starting a local Pulsar cluster (ZooKeeper, broker, bookie)"
+                + (secure ? " with token authentication and authorization" : "") + " in " + workDir);
+        LocalPulsarCluster pulsar = LocalPulsarCluster.start(workDir.resolve("pulsar"),
+                secure ? LocalPulsarCluster.Security.TOKEN : LocalPulsarCluster.Security.NONE);
+        WorkerConfig config = (secure
+                ? WorkerConfig.secureForCluster(pulsar, "dev", "public/functions")
+                : WorkerConfig.forCluster(pulsar, "dev", "public/functions"))
                 .set("workerPort", portFree(DEFAULT_WORKER_PORT) ? DEFAULT_WORKER_PORT : WorkerConfig.freePort());
         Path yaml = config.write(workDir.resolve("functions_worker.yml"));
         System.err.println("[dev] starting the worker with " + yaml);
@@ -50,26 +66,41 @@ public final class DevMain {
                 Map.of("OUTRIGGER_DATA", workDir.resolve("worker-data").toString()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("[dev] stopping the worker and the Pulsar cluster");
-            try {
-                Files.deleteIfExists(workDir.resolve(ADMIN_URL_FILE));
-            } catch (IOException e) {
-                System.err.println("[dev] cannot remove " + workDir.resolve(ADMIN_URL_FILE) + ": " + e);
+            for (String file : new String[] {ADMIN_URL_FILE, ADMIN_TOKEN_FILE}) {
+                try {
+                    Files.deleteIfExists(workDir.resolve(file));
+                } catch (IOException e) {
+                    System.err.println("[dev] cannot remove " + workDir.resolve(file) + ": " + e);
+                }
             }
             worker.close();
             pulsar.close();
         }, "outrigger-dev-stop"));
-        if (!awaitReady(worker, config.adminUrl())) {
+        String adminToken = secure ? pulsar.adminToken() : null;
+        if (!awaitReady(worker, config.adminUrl(), adminToken)) {
             System.err.println("[dev] the worker did not start; see its output above");
             return 1;
+        }
+        if (secure) {
+            // Before the URL file: the admin command treats the URL file as "worker up" and must find the token.
+            LocalPulsarCluster.writeOwnerOnly(workDir.resolve(ADMIN_TOKEN_FILE), adminToken);
         }
         Files.writeString(workDir.resolve(ADMIN_URL_FILE), config.adminUrl());
         System.out.printf("%nOutrigger is up in %.1f s.%n", (System.nanoTime() - started) / 1e9);
         System.out.println("  worker admin URL : " + config.adminUrl());
         System.out.println("  Pulsar broker    : " + pulsar.brokerServiceUrl() + "  (admin " + pulsar.webServiceUrl() + ")");
         System.out.println("  worker config    : " + yaml);
+        String auth = "";
+        if (secure) {
+            System.out.println("  security         : token authentication and authorization (superusers "
+                    + LocalPulsarCluster.ADMIN_ROLE + ", " + LocalPulsarCluster.WORKER_ROLE + ")");
+            System.out.println("  token secret key : " + pulsar.secretKeyFile());
+            System.out.println("  admin token      : " + adminToken);
+            auth = " --auth-plugin " + LocalPulsarCluster.TOKEN_AUTH_PLUGIN + " --auth-params token:" + adminToken;
+        }
         System.out.println("Try the real pulsar-admin against it:");
         System.out.println("  ./outrigger admin functions-worker get-cluster");
-        System.out.println("  pulsar-admin --admin-url " + config.adminUrl() + " functions-worker get-cluster");
+        System.out.println("  pulsar-admin --admin-url " + config.adminUrl() + auth + " functions-worker get-cluster");
         System.out.println("Ctrl-C stops the worker and the Pulsar cluster.");
         Integer exit = null;
         while (exit == null) {
@@ -78,9 +109,15 @@ public final class DevMain {
         return exit;
     }
 
-    private static boolean awaitReady(WorkerProcess worker, String adminUrl) throws InterruptedException {
+    /** @param token sent as a bearer token when not null (a secured worker answers superusers only there) */
+    private static boolean awaitReady(WorkerProcess worker, String adminUrl, String token)
+            throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(adminUrl + "/admin/v2/worker/cluster")).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(adminUrl + "/admin/v2/worker/cluster"));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.build();
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (!worker.isAlive()) {
@@ -105,7 +142,11 @@ public final class DevMain {
             System.err.println("No dev worker is running (start one with ./outrigger dev)");
             return 2;
         }
-        PulsarAdminCli.Result result = PulsarAdminCli.run(workDir, Files.readString(urlFile).trim(), args);
+        Path tokenFile = workDir.resolve(ADMIN_TOKEN_FILE);
+        PulsarAdminCli.Auth auth = Files.isRegularFile(tokenFile)
+                ? PulsarAdminCli.Auth.token(Files.readString(tokenFile).trim())
+                : null;
+        PulsarAdminCli.Result result = PulsarAdminCli.run(workDir, Files.readString(urlFile).trim(), auth, args);
         System.out.print(result.stdout());
         System.err.print(result.stderr());
         return result.exitCode();

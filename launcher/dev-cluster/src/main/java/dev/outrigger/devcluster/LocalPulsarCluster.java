@@ -13,17 +13,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 /**
  * A real Pulsar 4.0.8 cluster on loopback: ZooKeeper and the standalone broker (with one real bookie) in two child JVMs.
@@ -32,6 +37,10 @@ import java.util.Map;
  *
  * <p>Layout of {@code workDir}: {@code conf/} (generated configuration), {@code logs/} (one file per JVM, plus the
  * {@code .args} file that reruns it), {@code data/} (ZooKeeper and bookie data; wiped on start and on close).
+ *
+ * <p>With {@link Security#TOKEN} the broker runs Pulsar's token authentication and authorization: a fresh HS256 secret
+ * key ({@code conf/secret.key}) made by Pulsar's own {@code TokensCliUtils} at every start, superusers
+ * {@value #ADMIN_ROLE} and {@value #WORKER_ROLE}, and {@link #token(String)} makes tokens for any role with that key.
  */
 public final class LocalPulsarCluster implements AutoCloseable {
 
@@ -41,6 +50,35 @@ public final class LocalPulsarCluster implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
     private static final int LOG_TAIL_LINES = 30;
     private static final String LOOPBACK = "127.0.0.1";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    /** Superuser role of the secure cluster: the broker's own client and the tests' admin calls use it. */
+    public static final String ADMIN_ROLE = "admin";
+    /** Superuser role the Outrigger workers of the secure cluster authenticate as (Pulsar's worker is one too). */
+    public static final String WORKER_ROLE = "outrigger-worker";
+    /** Pulsar's server-side token authentication provider (broker and functions worker). */
+    public static final String TOKEN_AUTH_PROVIDER =
+            "org.apache.pulsar.broker.authentication.AuthenticationProviderToken";
+    /** Pulsar's client-side token authentication plugin; its parameters are {@code token:<jwt>}. */
+    public static final String TOKEN_AUTH_PLUGIN = "org.apache.pulsar.client.impl.auth.AuthenticationToken";
+
+    /** How the broker authenticates clients. */
+    public enum Security {
+        /** No authentication, no authorization: anyone on loopback may do anything. */
+        NONE,
+        /** Pulsar's JWT token authentication (HS256 secret key) with authorization on. */
+        TOKEN;
+
+        /** @param value {@code none} or {@code token}, any case (the form of a system property) */
+        public static Security parse(String value) {
+            for (Security security : values()) {
+                if (security.name().equalsIgnoreCase(value.trim())) {
+                    return security;
+                }
+            }
+            throw new IllegalArgumentException("Unknown security '" + value + "': expected none or token");
+        }
+    }
 
     /** What Pulsar's bin/pulsar passes on Java 17 (netty direct buffers, BookKeeper's CRC32C and fadvise, JVM metrics). */
     /** What Pulsar's bin/pulsar opens on Java 17; any JVM running Pulsar's server code needs it. */
@@ -65,24 +103,40 @@ public final class LocalPulsarCluster implements AutoCloseable {
     private final int webServicePort;
     private final JavaProcess zookeeper;
     private final JavaProcess broker;
+    /** Null without security. */
+    private final Path secretKeyFile;
+    /** Non-expiring tokens by role, made on first use; holds the admin token from the start in secure mode. */
+    private final Map<String, String> tokens = new LinkedHashMap<>();
     private boolean closed;
 
     private LocalPulsarCluster(Path workDir, int zookeeperPort, int brokerServicePort, int webServicePort,
-                               JavaProcess zookeeper, JavaProcess broker) {
+                               JavaProcess zookeeper, JavaProcess broker, Path secretKeyFile, String adminToken) {
         this.workDir = workDir;
         this.zookeeperPort = zookeeperPort;
         this.brokerServicePort = brokerServicePort;
         this.webServicePort = webServicePort;
         this.zookeeper = zookeeper;
         this.broker = broker;
+        this.secretKeyFile = secretKeyFile;
+        if (adminToken != null) {
+            tokens.put(ADMIN_ROLE, adminToken);
+        }
+    }
+
+    /** {@link #start(Path, Security)} without security. */
+    public static LocalPulsarCluster start(Path workDir) {
+        return start(workDir, Security.NONE);
     }
 
     /**
      * Starts ZooKeeper, then the broker, and returns once {@code public/default} exists (what clients need first).
+     * With {@link Security#TOKEN} it first makes the secret key and the admin token, and checks at the end that the
+     * broker refuses a request without a token.
      *
      * @throws IllegalStateException if a JVM dies or is not ready within 120 s; the message carries its log's tail
      */
-    public static LocalPulsarCluster start(Path workDir) {
+    public static LocalPulsarCluster start(Path workDir, Security security) {
+        Objects.requireNonNull(security, "security");
         Path dir = workDir.toAbsolutePath().normalize();
         List<Path> classpath = PulsarClasspath.jars();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -98,6 +152,18 @@ public final class LocalPulsarCluster implements AutoCloseable {
             Path log4j = conf.resolve("log4j2.xml");
             try (InputStream in = LocalPulsarCluster.class.getResourceAsStream("log4j2-child.xml")) {
                 Files.write(log4j, in.readAllBytes());
+            }
+            Path secretKey = null;
+            String adminToken = null;
+            if (security == Security.TOKEN) {
+                long tk = System.nanoTime();
+                secretKey = conf.resolve("secret.key");
+                // A key left from an earlier run would do, but a fresh one keeps its tokens from working here.
+                Files.deleteIfExists(secretKey);
+                PulsarTokens.createSecretKey(dir, secretKey);
+                ownerOnly(secretKey);
+                adminToken = PulsarTokens.createToken(dir, secretKey, ADMIN_ROLE, null);
+                progress("Token secret key " + secretKey + " and admin token made in " + seconds(tk));
             }
             int[] ports = freePorts(3);
             int zkPort = ports[0];
@@ -126,7 +192,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
 
             long t1 = System.nanoTime();
             Path standaloneConf = conf.resolve("standalone.conf");
-            Files.writeString(standaloneConf, standaloneConf(zkPort, brokerPort, webPort));
+            // Owner-only: in secure mode it holds the admin token.
+            writeOwnerOnly(standaloneConf, standaloneConf(zkPort, brokerPort, webPort, secretKey, adminToken));
             List<String> jvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=512m",
                     "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.tryReflectionSetAccessible=true",
                     "-Djute.maxbuffer=10485760",
@@ -145,10 +212,11 @@ public final class LocalPulsarCluster implements AutoCloseable {
                     logs.resolve("broker.log"), true);
             started.add(standalone);
             String webUrl = "http://" + LOOPBACK + ":" + webPort;
-            awaitBroker(standalone, webUrl, deadline);
+            awaitBroker(standalone, webUrl, adminToken, deadline);
             progress("Pulsar broker ready at pulsar://" + LOOPBACK + ":" + brokerPort + ", " + webUrl + " in "
-                    + seconds(t1) + " (pid " + standalone.pid() + ")");
-            return new LocalPulsarCluster(dir, zkPort, brokerPort, webPort, zk, standalone);
+                    + seconds(t1) + " (pid " + standalone.pid() + (adminToken == null ? "" : ", token authentication")
+                    + ")");
+            return new LocalPulsarCluster(dir, zkPort, brokerPort, webPort, zk, standalone, secretKey, adminToken);
         } catch (IOException e) {
             stopAll(started);
             throw new UncheckedIOException("Cannot prepare the Pulsar cluster in " + dir, e);
@@ -163,6 +231,15 @@ public final class LocalPulsarCluster implements AutoCloseable {
     }
 
     static String standaloneConf(int zkPort, int brokerPort, int webPort) {
+        return standaloneConf(zkPort, brokerPort, webPort, null, null);
+    }
+
+    /**
+     * @param secretKey   the token secret key file, or null for a cluster without security
+     * @param adminToken  the {@value #ADMIN_ROLE} token the broker's own clients authenticate with (standalone creates
+     *                    the cluster, tenant and namespace through its admin client), or null without security
+     */
+    static String standaloneConf(int zkPort, int brokerPort, int webPort, Path secretKey, String adminToken) {
         String zk = "zk:" + LOOPBACK + ":" + zkPort;
         List<String> lines = new ArrayList<>(List.of(
                 "clusterName=" + CLUSTER_NAME,
@@ -201,6 +278,17 @@ public final class LocalPulsarCluster implements AutoCloseable {
             // Keeps the bookie on loopback; the interface has another name elsewhere (lo0 on macOS).
             lines.add("listeningInterface=lo");
         }
+        if (secretKey != null) {
+            Objects.requireNonNull(adminToken, "adminToken");
+            lines.addAll(List.of(
+                    "authenticationEnabled=true",
+                    "authenticationProviders=" + TOKEN_AUTH_PROVIDER,
+                    "tokenSecretKey=" + PulsarTokens.secretKeyUrl(secretKey),
+                    "authorizationEnabled=true",
+                    "superUserRoles=" + ADMIN_ROLE + "," + WORKER_ROLE,
+                    "brokerClientAuthenticationPlugin=" + TOKEN_AUTH_PLUGIN,
+                    "brokerClientAuthenticationParameters=token:" + adminToken));
+        }
         return String.join("\n", lines) + "\n";
     }
 
@@ -225,16 +313,38 @@ public final class LocalPulsarCluster implements AutoCloseable {
         }
     }
 
-    private static void awaitBroker(JavaProcess broker, String webUrl, long deadline) throws InterruptedException {
+    /** @param adminToken sent as a bearer token when not null */
+    private static void awaitBroker(JavaProcess broker, String webUrl, String adminToken, long deadline)
+            throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         // Tenant first: asking for the namespaces of a tenant that does not exist yet makes the broker log an ERROR.
-        awaitBody(http, broker, URI.create(webUrl + "/admin/v2/tenants"), "\"public\"", deadline);
-        awaitBody(http, broker, URI.create(webUrl + "/admin/v2/namespaces/public"), "\"public/default\"", deadline);
+        URI tenants = URI.create(webUrl + "/admin/v2/tenants");
+        awaitBody(http, broker, tenants, adminToken, "\"public\"", deadline);
+        awaitBody(http, broker, URI.create(webUrl + "/admin/v2/namespaces/public"), adminToken, "\"public/default\"",
+                deadline);
+        if (adminToken != null) {
+            // A typo in a key would leave the broker open while every test of refusals passes for other reasons.
+            int status;
+            try {
+                status = http.send(HttpRequest.newBuilder(tenants).timeout(Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (IOException e) {
+                throw new IllegalStateException("Pulsar broker stopped answering after it was ready: " + e, e);
+            }
+            if (status != 401) {
+                throw new IllegalStateException("Pulsar broker answered GET " + tenants + " without a token with HTTP "
+                        + status + " instead of 401: token authentication is not on. Log: " + broker.log());
+            }
+        }
     }
 
-    private static void awaitBody(HttpClient http, JavaProcess broker, URI uri, String expected, long deadline)
-            throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+    private static void awaitBody(HttpClient http, JavaProcess broker, URI uri, String token, String expected,
+                                  long deadline) throws InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.build();
         String last = "no answer yet";
         while (true) {
             try {
@@ -325,6 +435,69 @@ public final class LocalPulsarCluster implements AutoCloseable {
         return workDir;
     }
 
+    public Security security() {
+        return secretKeyFile == null ? Security.NONE : Security.TOKEN;
+    }
+
+    /** @return true if the broker runs token authentication and authorization */
+    public boolean isSecure() {
+        return secretKeyFile != null;
+    }
+
+    /**
+     * The HS256 secret key (raw bytes, as {@code TokensCliUtils create-secret-key} writes it) the broker verifies
+     * tokens with; a worker of this cluster verifies with the same key.
+     *
+     * @throws IllegalStateException if the cluster runs without security
+     */
+    public Path secretKeyFile() {
+        requireSecure();
+        return secretKeyFile;
+    }
+
+    /** {@link #secretKeyFile()} as the {@code file:///...} URL Pulsar's {@code tokenSecretKey} takes. */
+    public String secretKeyUrl() {
+        return PulsarTokens.secretKeyUrl(secretKeyFile());
+    }
+
+    /** The superuser {@value #ADMIN_ROLE}'s token, for admin clients ({@code Authorization: Bearer <token>}). */
+    public String adminToken() {
+        return token(ADMIN_ROLE);
+    }
+
+    /**
+     * A token that never expires for {@code role}, signed with this cluster's key; made by {@code TokensCliUtils} on
+     * first use (half a second), then the same for every call.
+     *
+     * @throws IllegalStateException if the cluster runs without security
+     */
+    public synchronized String token(String role) {
+        requireSecure();
+        String token = tokens.get(role);
+        if (token == null) {
+            token = PulsarTokens.createToken(workDir, secretKeyFile, role, null);
+            tokens.put(role, token);
+        }
+        return token;
+    }
+
+    /**
+     * A new token for {@code role} that expires {@code expiry} from now (rounded up to whole seconds; the JWT
+     * {@code exp} claim has second precision), never cached.
+     *
+     * @throws IllegalStateException if the cluster runs without security
+     */
+    public String token(String role, Duration expiry) {
+        requireSecure();
+        return PulsarTokens.createToken(workDir, secretKeyFile, role, Objects.requireNonNull(expiry, "expiry"));
+    }
+
+    private void requireSecure() {
+        if (secretKeyFile == null) {
+            throw new IllegalStateException("This Pulsar cluster runs without security (start it with Security.TOKEN)");
+        }
+    }
+
     /** Log file of the broker (the bookie logs there too), for test failure messages. */
     public Path brokerLog() {
         return broker.log();
@@ -354,6 +527,34 @@ public final class LocalPulsarCluster implements AutoCloseable {
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).stop(STOP_GRACE);
         }
+    }
+
+    /**
+     * Writes a file only its owner may read (where the file system has POSIX permissions): it holds a secret. A new
+     * file is created so; an existing one is restricted first, then rewritten in place (a watcher of the file sees a
+     * change, not a delete).
+     */
+    static void writeOwnerOnly(Path file, String content) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        if (posix()) {
+            if (Files.exists(file)) {
+                ownerOnly(file);
+            } else {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+        }
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    /** Makes an existing file readable by its owner only, where the file system has POSIX permissions. */
+    static void ownerOnly(Path file) throws IOException {
+        if (posix()) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+        }
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
     }
 
     /** Deletes a directory tree; a missing one is fine. */
@@ -390,6 +591,6 @@ public final class LocalPulsarCluster implements AutoCloseable {
     @Override
     public String toString() {
         return "LocalPulsarCluster[" + webServiceUrl() + ", " + brokerServiceUrl() + ", zk " + zookeeperPort
-                + ", " + workDir + "]";
+                + ", " + workDir + (isSecure() ? ", token authentication" : "") + "]";
     }
 }

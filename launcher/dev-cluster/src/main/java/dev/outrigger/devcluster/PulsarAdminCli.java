@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The real {@code pulsar-admin} CLI of Pulsar 4.0.8, each call in a fresh JVM, as a user would run it. Used to check
@@ -30,12 +31,44 @@ public final class PulsarAdminCli {
     }
 
     /**
+     * Client authentication, as {@code pulsar-admin --auth-plugin <plugin> --auth-params <params>} takes it; written to
+     * the client.conf ({@code authPlugin}, {@code authParams}) rather than the command line, so it shows in no process
+     * listing and no {@code .args} file.
+     */
+    public record Auth(String plugin, String params) {
+
+        public Auth {
+            Objects.requireNonNull(plugin, "plugin");
+            Objects.requireNonNull(params, "params");
+        }
+
+        /** Pulsar's token plugin with {@code token:<token>}. */
+        public static Auth token(String token) {
+            return new Auth(LocalPulsarCluster.TOKEN_AUTH_PLUGIN, "token:" + Objects.requireNonNull(token, "token"));
+        }
+
+        /** Without the parameters: they are credentials. */
+        @Override
+        public String toString() {
+            return "Auth[" + plugin + "]";
+        }
+    }
+
+    /**
      * Runs {@code pulsar-admin <args>} against {@code adminUrl} (e.g. {@link LocalPulsarCluster#webServiceUrl()}).
      *
      * @param workDir where the client.conf, argument and output files go while the command runs
      * @throws IllegalStateException if the command runs longer than 120 s (it is killed)
      */
     public static Result run(Path workDir, String adminUrl, String... args) {
+        return run(workDir, adminUrl, null, args);
+    }
+
+    /**
+     * As {@link #run(Path, String, String...)}, authenticating with {@code auth} (none when null), e.g.
+     * {@code Auth.token(cluster.adminToken())}.
+     */
+    public static Result run(Path workDir, String adminUrl, Auth auth, String... args) {
         Path dir = workDir.toAbsolutePath().resolve("pulsar-admin");
         Path clientConf = null;
         Path stdout = null;
@@ -49,8 +82,14 @@ public final class PulsarAdminCli {
             stdout = dir.resolve(base + ".out");
             stderr = dir.resolve(base + ".err");
             log4j = dir.resolve(base + "-log4j2.xml");
-            // PulsarAdminTool reads only webServiceUrl; brokerServiceUrl matters to pulsar-client, not here.
-            Files.writeString(clientConf, "webServiceUrl=" + adminUrl + "\n");
+            // PulsarAdminTool reads only webServiceUrl (and authPlugin/authParams, the defaults of --auth-plugin and
+            // --auth-params); brokerServiceUrl matters to pulsar-client, not here. createTempFile made it owner-only.
+            String conf = "webServiceUrl=" + adminUrl + "\n";
+            if (auth != null) {
+                // .properties syntax: a backslash (e.g. in JSON parameters) would start an escape.
+                conf += "authPlugin=" + auth.plugin() + "\nauthParams=" + auth.params().replace("\\", "\\\\") + "\n";
+            }
+            Files.writeString(clientConf, conf);
             try (var in = PulsarAdminCli.class.getResourceAsStream("log4j2-child.xml")) {
                 Files.write(log4j, in.readAllBytes());
             }

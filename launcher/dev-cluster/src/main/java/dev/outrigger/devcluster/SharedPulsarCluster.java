@@ -6,11 +6,17 @@ import java.nio.file.Path;
  * One {@link LocalPulsarCluster} per JVM, started on first use and stopped by a shutdown hook: a cluster costs about
  * 5 to 15 s and about 600 MB, so end-to-end tests share it rather than each starting their own. Tests must therefore not assume
  * an empty cluster: use unique tenant, namespace and topic names.
+ *
+ * <p>{@value #SECURITY_PROPERTY}{@code =token} makes it the token-secured cluster
+ * ({@link LocalPulsarCluster.Security#TOKEN}) instead: the build runs the {@code *SecureIT} tests in a JVM of their own
+ * with it, since one JVM has one shared cluster.
  */
 public final class SharedPulsarCluster {
 
     /** Base directory for the cluster's files; {@code target} (of the working directory) when unset. */
     public static final String DIR_PROPERTY = "outrigger.devcluster.dir";
+    /** {@code none} (the default) or {@code token}: the {@link LocalPulsarCluster.Security} of the shared cluster. */
+    public static final String SECURITY_PROPERTY = "outrigger.devcluster.security";
 
     private static LocalPulsarCluster cluster;
     private static RuntimeException failure;
@@ -30,10 +36,18 @@ public final class SharedPulsarCluster {
         if (failure != null) {
             throw new IllegalStateException("The shared Pulsar cluster failed to start earlier in this JVM", failure);
         }
-        Path dir = Path.of(System.getProperty(DIR_PROPERTY, "target"))
-                .resolve("pulsar-cluster-" + ProcessHandle.current().pid());
+        LocalPulsarCluster.Security security;
         try {
-            LocalPulsarCluster started = LocalPulsarCluster.start(dir);
+            security = LocalPulsarCluster.Security.parse(System.getProperty(SECURITY_PROPERTY, "none"));
+        } catch (IllegalArgumentException e) {
+            failure = new IllegalStateException("System property " + SECURITY_PROPERTY + ": " + e.getMessage(), e);
+            throw failure;
+        }
+        // Its own directory name, so a secure and an open cluster of the same build never share files.
+        String name = security == LocalPulsarCluster.Security.TOKEN ? "pulsar-cluster-secure-" : "pulsar-cluster-";
+        Path dir = Path.of(System.getProperty(DIR_PROPERTY, "target")).resolve(name + ProcessHandle.current().pid());
+        try {
+            LocalPulsarCluster started = LocalPulsarCluster.start(dir, security);
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "outrigger-dev-cluster-shutdown"));
             cluster = started;
             return started;
