@@ -151,11 +151,15 @@ class StartupFailureIT {
     }
 
     @Test
-    void tlsWhichIsNotServedYetRefusesToStart() throws Exception {
-        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "tls-asked", uniqueNamespace())
-                .set("tlsEnabled", true);
-        WorkerProcess worker = Workers.start("tls-asked", config);
+    void tlsWithAMissingCertificateRefusesToStart() throws Exception {
+        Path missing = Workers.workDir("tls-missing").resolve("no-such-cert.pem");
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "tls-missing", uniqueNamespace())
+                .set("tlsEnabled", true)
+                .set("workerPortTls", WorkerConfig.freePort())
+                .set("tlsCertificateFilePath", missing.toString())
+                .set("tlsKeyFilePath", missing.toString());
+        WorkerProcess worker = Workers.start("tls-missing", config);
         assertNotEquals(0, exitCode(worker), worker::log);
-        assertReason(worker, "tlsEnabled", "does not serve TLS");
+        assertReason(worker, "tlsCertificateFilePath", missing.toString(), "cannot be read");
     }
 }

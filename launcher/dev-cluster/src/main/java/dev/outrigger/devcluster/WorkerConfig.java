@@ -89,6 +89,7 @@ public final class WorkerConfig {
                 .property("tokenSecretKey", PulsarTokens.secretKeyUrl(secretKeyFile));
     }
 
+    /** @param value null writes YAML null, which for some keys means "off" (e.g. {@code workerPort}) */
     public WorkerConfig set(String key, Object value) {
         keys.put(key, value);
         return this;
@@ -145,6 +146,9 @@ public final class WorkerConfig {
     }
 
     private static String scalar(Object value) {
+        if (value == null) {
+            return "null"; // YAML null: Pulsar's way to turn a key off (workerPort: null disables plain HTTP)
+        }
         if (value instanceof List<?> list) {
             return list.stream().map(WorkerConfig::scalar).collect(Collectors.joining(", ", "[", "]"));
         }

@@ -16,6 +16,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "HTTP port of the admin API.")
     int workerPort() default 6750;
 
+    @AttributeDefinition(description = "HTTPS port of the admin API.")
+    int workerPortTls() default 6751;
+
+    @AttributeDefinition(description = "Whether the admin API is served over TLS; the cluster then knows this worker "
+            + "by its TLS port, as Pulsar's worker does.")
+    boolean tlsEnabled() default false;
+
     @AttributeDefinition(description = "Pulsar cluster the functions run in.")
     String pulsarFunctionsCluster() default "standalone";
 

@@ -98,7 +98,8 @@ public final class WorkerCluster implements ClusterService {
         this.config = config;
         this.client = client;
         this.admin = admin;
-        this.self = new WorkerInfo(config.workerId(), config.workerHostname(), config.workerPort());
+        this.self = new WorkerInfo(config.workerId(), config.workerHostname(),
+                config.tlsEnabled() ? config.workerPortTls() : config.workerPort());
         this.topics = WorkerTopics.of(config);
         this.startup = new Thread(this::start, "outrigger-cluster-startup");
         startup.setDaemon(true);

@@ -48,10 +48,6 @@ final class SecurityChecks {
         Object brokerParameters = values.get("brokerClientAuthenticationParameters");
         missingFile(brokerParameters).ifPresent(file -> errors.add("brokerClientAuthenticationParameters in "
                 + source + " names the file " + file + ", which does not exist or cannot be read"));
-        if (Boolean.TRUE.equals(values.get("tlsEnabled")) || Boolean.TRUE.equals(values.get("tlsEnabledWithKeyStore"))) {
-            errors.add("tlsEnabled in " + source + ": Outrigger does not serve TLS (workerPortTls) yet; a TLS-only "
-                    + "configuration would otherwise start a plain-HTTP worker");
-        }
         return errors;
     }
 

@@ -2,6 +2,7 @@ package dev.outrigger.config.internal;
 
 import dev.outrigger.api.lifecycle.Lifecycle;
 import dev.outrigger.config.internal.WorkerYamlReader.Result;
+import java.io.File;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,11 +13,16 @@ import java.util.Collection;
 import java.util.Dictionary;
 import java.util.Enumeration;
 import java.util.Hashtable;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
@@ -64,6 +70,16 @@ public final class WorkerConfigurationLoader {
     private Path file;
     private FileWatcher watcher;
 
+    // The TLS stores last built and what they were built from; guarded by this.
+    private TlsSettings lastTls;
+    private List<Object> lastFingerprint;
+    private Map<String, Object> lastHttps;
+    private long tlsGeneration;
+    private ScheduledFuture<?> tlsRefresh;
+    private ScheduledExecutorService timer;
+    /** Where the port check binds: the HTTP host of the file being applied. */
+    private String bindHost;
+
     /** The bytes last read, so that a watcher event without a content change does nothing. Guarded by this. */
     private byte[] lastContent;
 
@@ -98,6 +114,11 @@ public final class WorkerConfigurationLoader {
 
     @Deactivate
     void deactivate() {
+        synchronized (this) {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+        }
         if (watcher != null) {
             try {
                 watcher.close();
@@ -129,15 +150,25 @@ public final class WorkerConfigurationLoader {
         Result result = reader.parse(content, file.toString());
         result.warnings().forEach(LOG::warn);
         List<String> errors = new ArrayList<>(result.errors());
+        Map<String, Map<String, Object>> configurations = new LinkedHashMap<>();
+        result.configurations().forEach((pid, properties) -> configurations.put(pid, new TreeMap<>(properties)));
         if (errors.isEmpty()) {
-            checkPort(result.configurations().get(WorkerKeys.HTTP)).ifPresent(errors::add);
+            try {
+                configurations.get(WorkerKeys.HTTP).putAll(tlsProperties(result.tls()));
+            } catch (TlsKeystores.TlsException e) {
+                errors.add(e.getMessage());
+            }
+        }
+        if (errors.isEmpty()) {
+            bindHost = (String) configurations.get(WorkerKeys.HTTP).get(WorkerKeys.HTTP_HOST);
+            checkPorts(configurations.get(WorkerKeys.HTTP), errors);
         }
         if (!errors.isEmpty()) {
             reject(errors, startUp);
             return;
         }
         try {
-            write(result.configurations(), startUp);
+            write(configurations, startUp);
         } catch (IOException | RuntimeException e) {
             // ConfigAdmin's persistence failed or it went away; half of the PIDs may be new: say so, plainly
             String text = "Cannot write the configuration read from " + file + " to ConfigAdmin: " + e;
@@ -184,8 +215,13 @@ public final class WorkerConfigurationLoader {
             Map<String, Object> before = toMap(configuration.getProperties());
             Map<String, Object> after = new TreeMap<>(entry.getValue());
             if (pid.equals(WorkerKeys.HTTP)) {
-                // not ours alone: keep what else the operator put there (thread pools, timeouts, ...)
-                before.forEach(after::putIfAbsent);
+                // not ours alone: keep what else the operator put there (thread pools, timeouts, ...), except the
+                // HTTPS properties, which are ours and must go when TLS is turned off
+                before.forEach((key, value) -> {
+                    if (!TlsKeystores.PROPERTIES.contains(key)) {
+                        after.putIfAbsent(key, value);
+                    }
+                });
             }
             if (configuration.updateIfDifferent(new Hashtable<>(after))) {
                 changedPids.add(pid);
@@ -217,28 +253,122 @@ public final class WorkerConfigurationLoader {
     }
 
     /**
+     * The HTTPS properties of Felix HTTP for these settings; the stores are rebuilt only when the settings or their
+     * files changed, so that an unrelated edit of the file does not restart the listener.
+     */
+    private synchronized Map<String, Object> tlsProperties(TlsSettings tls) throws TlsKeystores.TlsException {
+        List<Object> fingerprint = fingerprint(tls.sourceFiles());
+        if (tls.equals(lastTls) && fingerprint.equals(lastFingerprint) && lastHttps != null) {
+            return lastHttps;
+        }
+        Map<String, Object> https = TlsKeystores.felixProperties(tls, tlsDirectory(), ++tlsGeneration);
+        lastTls = tls;
+        lastFingerprint = fingerprint;
+        lastHttps = https;
+        scheduleTlsRefresh(tls);
+        return https;
+    }
+
+    private void scheduleTlsRefresh(TlsSettings tls) {
+        if (tlsRefresh != null) {
+            tlsRefresh.cancel(false);
+            tlsRefresh = null;
+        }
+        if (tls.enabled() && tls.refreshSeconds() > 0) {
+            tlsRefresh = timer().scheduleWithFixedDelay(this::refreshTls, tls.refreshSeconds(), tls.refreshSeconds(),
+                    TimeUnit.SECONDS);
+        }
+    }
+
+    /** Pulsar's {@code tlsCertRefreshCheckDurationSec}: certificates changed on disk are served without a restart. */
+    synchronized void refreshTls() {
+        TlsSettings tls = lastTls;
+        if (tls == null || !tls.enabled()) {
+            return;
+        }
+        List<Object> fingerprint = fingerprint(tls.sourceFiles());
+        if (fingerprint.equals(lastFingerprint)) {
+            return;
+        }
+        lastFingerprint = fingerprint;
+        try {
+            Map<String, Object> https = TlsKeystores.felixProperties(tls, tlsDirectory(), ++tlsGeneration);
+            Configuration configuration = configurationAdmin.getConfiguration(WorkerKeys.HTTP, "?");
+            Map<String, Object> after = toMap(configuration.getProperties());
+            TlsKeystores.PROPERTIES.forEach(after::remove);
+            after.putAll(https);
+            configuration.updateIfDifferent(new Hashtable<>(after));
+            lastHttps = https;
+            TlsKeystores.deleteOlderThan(tlsDirectory(), tlsGeneration - 1);
+            LOG.info("TLS files {} changed: the HTTPS listener now serves them", tls.sourceFiles());
+        } catch (TlsKeystores.TlsException | IOException | RuntimeException e) {
+            LOG.warn("TLS files {} changed but cannot be used; the listener keeps what it had: {}",
+                    tls.sourceFiles(), e.getMessage());
+        }
+    }
+
+    private static List<Object> fingerprint(List<Path> files) {
+        List<Object> fingerprint = new ArrayList<>();
+        for (Path path : files) {
+            try {
+                fingerprint.add(path + "@" + Files.getLastModifiedTime(path).toMillis() + "/" + Files.size(path));
+            } catch (IOException e) {
+                fingerprint.add(path + "@missing");
+            }
+        }
+        return fingerprint;
+    }
+
+    private Path tlsDirectory() {
+        File dir = context == null ? null : context.getDataFile("tls");
+        return dir != null ? dir.toPath()
+                : Path.of(System.getProperty("java.io.tmpdir"), "outrigger-tls-" + ProcessHandle.current().pid());
+    }
+
+    private synchronized ScheduledExecutorService timer() {
+        if (timer == null) {
+            timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "outrigger-tls-refresh");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return timer;
+    }
+
+    private void checkPorts(Map<String, Object> http, List<String> errors) {
+        if (Boolean.TRUE.equals(http.get(WorkerKeys.HTTP_ENABLE)) && http.get(WorkerKeys.HTTP_PORT) instanceof Integer port) {
+            checkPort(WorkerKeys.HTTP_PORT, port).ifPresent(errors::add);
+        }
+        if (Boolean.TRUE.equals(http.get(TlsKeystores.HTTPS_ENABLE))
+                && http.get(TlsKeystores.HTTPS_PORT) instanceof Integer port) {
+            checkPort(TlsKeystores.HTTPS_PORT, port).ifPresent(problem -> errors.add(problem.replace("workerPort",
+                    "workerPortTls")));
+        }
+    }
+
+    /**
      * Jetty already holding the port is not a conflict: checked through ConfigAdmin (the port we wrote last time) and
      * Felix HTTP's advertised endpoints. Anything else holding it is.
      */
-    private Optional<String> checkPort(Map<String, Object> http) {
-        int port = (Integer) http.get(WorkerKeys.HTTP_PORT);
-        Object configured = configuredHttpPort();
+    private Optional<String> checkPort(String property, int port) {
+        Object configured = configuredHttpPort(property);
         if (configured != null && String.valueOf(configured).trim().equals(String.valueOf(port))) {
             return Optional.empty();
         }
         if (servedByFelixHttp(port)) {
             return Optional.empty();
         }
-        return portCheck.problem((String) http.get(WorkerKeys.HTTP_HOST), port);
+        return portCheck.problem(bindHost, port);
     }
 
-    private Object configuredHttpPort() {
+    private Object configuredHttpPort(String property) {
         try {
             Configuration[] found =
                     configurationAdmin.listConfigurations("(" + Constants.SERVICE_PID + "=" + WorkerKeys.HTTP + ")");
             Dictionary<String, Object> properties =
                     found == null || found.length == 0 ? null : found[0].getProperties();
-            return properties == null ? null : properties.get(WorkerKeys.HTTP_PORT);
+            return properties == null ? null : properties.get(property);
         } catch (IOException | InvalidSyntaxException e) {
             LOG.debug("Cannot look up the current {} configuration", WorkerKeys.HTTP, e);
             return null;

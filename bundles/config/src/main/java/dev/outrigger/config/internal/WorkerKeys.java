@@ -71,7 +71,7 @@ final class WorkerKeys {
     static final String BASIC_PROVIDER = "org.apache.pulsar.broker.authentication.AuthenticationProviderBasic";
 
     /** Properties written whatever the file says. */
-    static final Map<String, Map<String, Object>> FIXED = Map.of(HTTP, Map.of(HTTP_ENABLE, Boolean.TRUE));
+    static final Map<String, Map<String, Object>> FIXED = Map.of();
 
     /** Prefix of {@code properties} entries Pulsar applies to its broker clients; passed on to {@link #PULSAR}. */
     static final String BROKER_CLIENT_PREFIX = "brokerClient_";
@@ -81,8 +81,8 @@ final class WorkerKeys {
     static final Map<String, Key> KEYS = index(
             // --- Acted on: identity and web server (Pulsar's defaults from WorkerConfig and the shipped file)
             key("workerHostname", STRING).blankMeansUnset().orElse(Effective::localHostName).to(CLUSTER),
-            key("workerPort", INT).expect(PORT, Rules::port).orDefault(6750).to(CLUSTER).to(HTTP, HTTP_PORT)
-                    .notNull("Pulsar's null disables plain HTTP, which Outrigger does not support yet"),
+            // an explicit null disables plain HTTP, as in Pulsar (WorkerYamlReader handles it)
+            key("workerPort", INT).expect(PORT, Rules::port).orDefault(6750).to(CLUSTER).to(HTTP, HTTP_PORT),
             key("workerId", STRING).blankMeansUnset()
                     .orElse(e -> e.get("workerHostname") + "-" + e.get("workerPort")).to(CLUSTER),
             key("workerPortTls", INT).expect(PORT, Rules::port).to(CLUSTER),
@@ -116,11 +116,11 @@ final class WorkerKeys {
                     .to(PULSAR),
             key("brokerClientAuthenticationParameters", STRING)
                     .orElse(e -> e.get("clientAuthenticationParameters")).to(PULSAR),
-            key("tlsTrustCertsFilePath", STRING),
+            key("tlsTrustCertsFilePath", STRING).blankMeansUnset().to(CLUSTER),
             key("brokerClientTrustCertsFilePath", STRING).blankMeansUnset()
                     .orElse(e -> e.get("tlsTrustCertsFilePath")).to(PULSAR),
-            key("tlsAllowInsecureConnection", BOOLEAN).orDefault(false).to(PULSAR),
-            key("tlsEnableHostnameVerification", BOOLEAN).orDefault(false).to(PULSAR), // true from Pulsar 5.0
+            key("tlsAllowInsecureConnection", BOOLEAN).orDefault(false).to(PULSAR).to(CLUSTER),
+            key("tlsEnableHostnameVerification", BOOLEAN).orDefault(false).to(PULSAR).to(CLUSTER), // true in 5.0
             key("useTls", BOOLEAN).orDefault(false).to(PULSAR), // deprecated by Pulsar, still honoured by its clients
             key("properties", MAP), // brokerClient_* entries are passed on to PULSAR by the reader
             // --- Known, not acted on yet: Worker settings

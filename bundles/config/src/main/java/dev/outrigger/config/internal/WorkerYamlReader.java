@@ -50,12 +50,17 @@ final class WorkerYamlReader {
      * @param warnings messages for keys that were ignored or deprecated
      * @param errors every problem of the file, each naming the key, the value and what is expected
      */
-    record Result(Map<String, Map<String, Object>> configurations, List<String> warnings, List<String> errors) {
+    record Result(Map<String, Map<String, Object>> configurations, List<String> warnings, List<String> errors,
+            TlsSettings tls) {
 
         Result {
             configurations = Collections.unmodifiableMap(new LinkedHashMap<>(configurations));
             warnings = List.copyOf(warnings);
             errors = List.copyOf(errors);
+        }
+
+        Result(Map<String, Map<String, Object>> configurations, List<String> warnings, List<String> errors) {
+            this(configurations, warnings, errors, TlsSettings.OFF);
         }
 
         static Result failed(String error) {
@@ -135,8 +140,16 @@ final class WorkerYamlReader {
             }
         });
         errors.addAll(caseClashes(worker, source));
+        TlsSettings tls = TlsSettings.of(values);
+        // Pulsar's workerPort: null turns plain HTTP off; absent means the default port
+        boolean plainHttpOff = root.has("workerPort") && root.get("workerPort").isNull();
         if (errors.isEmpty()) {
             errors.addAll(SecurityChecks.errors(values, source));
+            errors.addAll(tls.errors(source));
+            if (plainHttpOff && !tls.enabled()) {
+                errors.add("workerPort is null in " + source + " (no plain HTTP) but tlsEnabled is not true: the "
+                        + "worker would serve nothing");
+            }
         }
         if (!errors.isEmpty()) {
             return new Result(Map.of(), warnings, errors);
@@ -159,6 +172,15 @@ final class WorkerYamlReader {
             return new Result(Map.of(), warnings, List.of(e.getMessage() + "; set workerHostname in " + source));
         }
         WorkerKeys.FIXED.forEach((pid, properties) -> configurations.get(pid).putAll(properties));
+        Map<String, Object> http = configurations.get(WorkerKeys.HTTP);
+        Map<String, Object> cluster = configurations.get(WorkerKeys.CLUSTER);
+        http.put(WorkerKeys.HTTP_ENABLE, !plainHttpOff);
+        if (plainHttpOff) {
+            http.remove(WorkerKeys.HTTP_PORT);
+            cluster.remove("workerPort");
+        }
+        // what the cluster advertises and the worker channel speaks: Pulsar's worker uses the TLS port when TLS is on
+        cluster.put("tlsEnabled", tls.enabled());
         // Pulsar applies properties.brokerClient_* to its PulsarClient and PulsarAdmin, so the pulsar bundle gets them
         if (values.get("properties") instanceof Map<?, ?> properties) {
             properties.forEach((name, value) -> {
@@ -171,7 +193,7 @@ final class WorkerYamlReader {
                 }
             });
         }
-        return new Result(configurations, warnings, errors);
+        return new Result(configurations, warnings, errors, tls);
     }
 
     private static String invalid(Key key, JsonNode node, String source) {

@@ -65,6 +65,8 @@ class WorkerYamlReaderTest {
                         Map.entry("workerHostname", HOST),
                         Map.entry("workerPort", 6750),
                         Map.entry("tlsEnabled", false),
+                        Map.entry("tlsAllowInsecureConnection", false),
+                        Map.entry("tlsEnableHostnameVerification", false),
                         Map.entry("pulsarFunctionsCluster", "standalone"),
                         Map.entry("pulsarFunctionsNamespace", "public/functions"),
                         Map.entry("functionMetadataTopicName", "metadata"),
@@ -245,11 +247,48 @@ class WorkerYamlReaderTest {
     }
 
     @Test
-    void nullWorkerPortIsRefusedAsOutriggerAlwaysServesHttp() {
+    void nullWorkerPortWithoutTlsIsRefusedAsTheWorkerWouldServeNothing() {
         String error = onlyError("workerPort: null\n");
 
-        assertTrue(error.startsWith("Invalid value 'null' for workerPort in " + FILE
-                + ": expected a port number (1-65535) ("), error);
+        assertTrue(error.startsWith("workerPort is null in " + FILE), error);
+        assertTrue(error.contains("tlsEnabled is not true"), error);
+    }
+
+    @Test
+    void nullWorkerPortWithTlsTurnsPlainHttpOffAndTheClusterAdvertisesTls() {
+        Result result = valid("""
+                workerPort: null
+                workerPortTls: 7443
+                tlsEnabled: true
+                tlsCertificateFilePath: /certs/worker.pem
+                tlsKeyFilePath: /certs/worker.key
+                """);
+        Map<String, Object> http = result.configurations().get(HTTP);
+        assertEquals(false, http.get(WorkerKeys.HTTP_ENABLE));
+        assertFalse(http.containsKey(WorkerKeys.HTTP_PORT));
+        Map<String, Object> cluster = result.configurations().get(CLUSTER);
+        assertEquals(true, cluster.get("tlsEnabled"));
+        assertEquals(7443, cluster.get("workerPortTls"));
+        assertFalse(cluster.containsKey("workerPort"));
+        assertEquals(7443, result.tls().portTls());
+        assertEquals("/certs/worker.pem", result.tls().certificateFile());
+    }
+
+    @Test
+    void tlsWithoutItsFilesOrPortIsRefusedNamingEachKey() {
+        List<String> errors = parse("tlsEnabled: true\n").errors();
+        assertEquals(3, errors.size(), errors::toString);
+        assertTrue(errors.get(0).contains("workerPortTls"), errors::toString);
+        assertTrue(errors.get(1).contains("tlsCertificateFilePath"), errors::toString);
+        assertTrue(errors.get(2).contains("tlsKeyFilePath"), errors::toString);
+        assertTrue(onlyError("tlsEnabledWithKeyStore: true\nworkerPortTls: 7443\n").contains("tlsKeyStore"));
+        assertTrue(onlyError("""
+                tlsEnabled: true
+                workerPortTls: 7443
+                tlsCertificateFilePath: /c.pem
+                tlsKeyFilePath: /k.pem
+                tlsRequireTrustedClientCertOnConnect: true
+                """).contains("tlsTrustCertsFilePath"));
     }
 
     @Test
@@ -459,6 +498,5 @@ class WorkerYamlReaderTest {
                 missingKey);
         assertTrue(onlyError("brokerClientAuthenticationParameters: file:///no/such/token\n")
                 .contains("brokerClientAuthenticationParameters"));
-        assertTrue(onlyError("tlsEnabled: true\n").contains("does not serve TLS"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.outrigger.rest.internal;
 
 import dev.outrigger.api.cluster.WorkerChannel;
+import dev.outrigger.api.config.ConfigurationPids;
 import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.cluster.WorkerRequest;
 import dev.outrigger.api.cluster.WorkerResponse;
@@ -13,30 +14,33 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker channel over HTTP: the address is built here from the worker the cluster reports and Pulsar's path, and
  * every request carries the headers of this worker's {@link WorkerCredentials} (its broker client's authentication, as
- * Pulsar's worker presents it to other workers). Workers serve plain HTTP today, so the scheme is {@code http}.
+ * Pulsar's worker presents it to other workers). When the workers serve TLS ({@code tlsEnabled}), the scheme is
+ * {@code https} on the port the cluster reports (their {@code workerPortTls}), trusted as Pulsar's keys say.
  */
-@Component(service = WorkerChannel.class)
+@Component(service = WorkerChannel.class, configurationPid = ConfigurationPids.CLUSTER)
+@Designate(ocd = ChannelConfiguration.class)
 public final class HttpWorkerChannel implements WorkerChannel {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpWorkerChannel.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    // Redirects are not followed: a worker answers for itself, and a redirect must not carry the credentials elsewhere.
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private volatile HttpClient http = client(null);
+    private volatile String scheme = "http";
 
     // Optional: without client authentication (or while the pulsar bundle restarts) requests go without credentials,
     // and the other worker decides whether it serves them.
@@ -44,7 +48,28 @@ public final class HttpWorkerChannel implements WorkerChannel {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile WorkerCredentials credentials;
 
-    public HttpWorkerChannel() {}
+    @Activate
+    public HttpWorkerChannel(ChannelConfiguration config) throws IOException {
+        modified(config);
+    }
+
+    /** TLS settings change with the configuration file; requests in flight finish on the client they started on. */
+    @Modified
+    void modified(ChannelConfiguration config) throws IOException {
+        http = client(config.tlsEnabled() ? WorkerTrust.context(config) : null);
+        scheme = config.tlsEnabled() ? "https" : "http";
+    }
+
+    // Redirects are not followed: a worker answers for itself, and a redirect must not carry the credentials elsewhere.
+    private static HttpClient client(SSLContext tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        return builder.build();
+    }
 
     /** For tests: a channel presenting these credentials (null for none). */
     HttpWorkerChannel(WorkerCredentials credentials) {
@@ -53,7 +78,7 @@ public final class HttpWorkerChannel implements WorkerChannel {
 
     @Override
     public WorkerResponse send(WorkerInfo worker, WorkerRequest request) throws IOException, InterruptedException {
-        URI uri = uri(worker, request);
+        URI uri = uri(scheme, worker, request);
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(request.timeout())
                 // the admin API speaks JSON, and Pulsar's admin client asks for it
@@ -99,13 +124,13 @@ public final class HttpWorkerChannel implements WorkerChannel {
     }
 
     /**
-     * @return {@code http://host:port} with the request's path and query; this URI constructor quotes what the path or
-     *     query may not hold as is
+     * @return {@code scheme://host:port} with the request's path and query; this URI constructor quotes what the path
+     *     or query may not hold as is
      * @throws IllegalArgumentException if they do not make a URI
      */
-    static URI uri(WorkerInfo worker, WorkerRequest request) {
+    static URI uri(String scheme, WorkerInfo worker, WorkerRequest request) {
         try {
-            return new URI("http", null, worker.workerHostname(), worker.port(), request.path(), request.query(),
+            return new URI(scheme, null, worker.workerHostname(), worker.port(), request.path(), request.query(),
                     null);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("Cannot address " + worker.consumerName() + " for " + request, e);

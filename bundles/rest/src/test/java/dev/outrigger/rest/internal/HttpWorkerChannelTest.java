@@ -82,7 +82,7 @@ class HttpWorkerChannelTest {
 
     @Test
     void pathAndQueryAreQuotedAndNothingElseIsSent() throws Exception {
-        WorkerResponse response = new HttpWorkerChannel(null).send(worker, new WorkerRequest("GET",
+        WorkerResponse response = new HttpWorkerChannel((WorkerCredentials) null).send(worker, new WorkerRequest("GET",
                 "/admin/v3/functions/t/n/my fn%/0/status", "delete=true&version=4&note=a b", null, null, TIMEOUT));
 
         assertEquals(new WorkerResponse(200, "{\"ok\":true}"), response);
@@ -101,7 +101,7 @@ class HttpWorkerChannelTest {
         byte[] json = "{\"name\":\"f\u00e9\"}".getBytes(StandardCharsets.UTF_8);
         status = 204;
         answer = "";
-        WorkerResponse response = new HttpWorkerChannel(null).send(worker, new WorkerRequest("PUT",
+        WorkerResponse response = new HttpWorkerChannel((WorkerCredentials) null).send(worker, new WorkerRequest("PUT",
                 "/admin/v3/functions/leader/t/n/f", null, json, "application/json", TIMEOUT));
 
         assertEquals(new WorkerResponse(204, ""), response);
@@ -115,7 +115,7 @@ class HttpWorkerChannelTest {
 
     @Test
     void aContentTypeWithoutBodyIsSentToo() throws Exception {
-        new HttpWorkerChannel(null).send(worker, new WorkerRequest("POST", "/admin/v3/functions/t/n/f/0/restart",
+        new HttpWorkerChannel((WorkerCredentials) null).send(worker, new WorkerRequest("POST", "/admin/v3/functions/t/n/f/0/restart",
                 null, null, "application/json", TIMEOUT));
 
         Received request = received.get(0);
@@ -146,7 +146,7 @@ class HttpWorkerChannelTest {
 
     @Test
     void errorStatusesAndTheirBodiesAreReturnedAsIs() throws Exception {
-        HttpWorkerChannel channel = new HttpWorkerChannel(null);
+        HttpWorkerChannel channel = new HttpWorkerChannel((WorkerCredentials) null);
         for (int code : new int[] {400, 401, 409, 500, 503}) {
             status = code;
             answer = "{\"reason\":\"answered " + code + "\"}";
@@ -175,7 +175,7 @@ class HttpWorkerChannelTest {
             closedPort = socket.getLocalPort();
         }
         WorkerInfo gone = new WorkerInfo("gone", "127.0.0.1", closedPort);
-        assertThrows(IOException.class, () -> new HttpWorkerChannel(null)
+        assertThrows(IOException.class, () -> new HttpWorkerChannel((WorkerCredentials) null)
                 .send(gone, WorkerRequest.get("/admin/v3/functions/t/n/f", TIMEOUT)));
     }
 
@@ -199,7 +199,7 @@ class HttpWorkerChannelTest {
     @Test
     void aHostThatMakesNoAddressIsRefused() {
         WorkerInfo invalid = new WorkerInfo("bad", "not a host", 6750);
-        assertThrows(IllegalArgumentException.class, () -> new HttpWorkerChannel(null)
+        assertThrows(IllegalArgumentException.class, () -> new HttpWorkerChannel((WorkerCredentials) null)
                 .send(invalid, WorkerRequest.get("/admin/v3/functions/t/n/f", TIMEOUT)));
     }
 }

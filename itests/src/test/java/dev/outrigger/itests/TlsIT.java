@@ -1,0 +1,109 @@
+package dev.outrigger.itests;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.outrigger.devcluster.LocalPulsarCluster;
+import dev.outrigger.devcluster.SharedPulsarCluster;
+import dev.outrigger.devcluster.WorkerConfig;
+import dev.outrigger.devcluster.WorkerProcess;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.common.functions.FunctionConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin API over TLS only ({@code workerPort: null}), from Pulsar's PEM keys: the real PulsarAdmin trusting the
+ * certificate, two workers forwarding to each other over https, and a certificate replaced on disk served without
+ * restarting the worker ({@code tlsCertRefreshCheckDurationSec}).
+ */
+class TlsIT {
+
+    private static WorkerConfig tlsWorker(LocalPulsarCluster pulsar, String id, String namespace,
+            TestCertificates.Pem pem, int tlsPort) {
+        return WorkerConfig.forCluster(pulsar, id, namespace)
+                .set("workerPort", null)
+                .set("tlsEnabled", true)
+                .set("workerPortTls", tlsPort)
+                .set("tlsCertificateFilePath", pem.certificate().toString())
+                .set("tlsKeyFilePath", pem.key().toString())
+                .set("tlsTrustCertsFilePath", pem.certificate().toString())
+                .set("tlsCertRefreshCheckDurationSec", 1)
+                .set("additionalEnabledFunctionsUrlPatterns", List.of("file:.*pulsar-functions-api-examples.*"));
+    }
+
+    private static void awaitTlsReady(WorkerProcess worker, HttpClient https, int port) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port
+                + "/admin/v2/worker/cluster")).build();
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!worker.isAlive()) {
+                throw new AssertionError("The worker exited before it was ready:\n" + worker.log());
+            }
+            try {
+                return https.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    void workersServeTlsOnlyTalkToEachOtherOverItAndTakeANewCertificateLive() throws Exception {
+        LocalPulsarCluster pulsar = SharedPulsarCluster.get();
+        Path dir = Workers.workDir("tls");
+        TestCertificates.Pem pem = TestCertificates.create(dir.resolve("certs"), "worker-v1");
+        // the files the workers are configured with, replaced later
+        Path certificate = dir.resolve("worker.cert.pem");
+        Path key = dir.resolve("worker.key.pem");
+        Files.copy(pem.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(pem.key(), key, StandardCopyOption.REPLACE_EXISTING);
+        TestCertificates.Pem configured = new TestCertificates.Pem(certificate, key);
+        String namespace = "public/tls-" + UUID.randomUUID().toString().substring(0, 8);
+        int port1 = WorkerConfig.freePort();
+        int port2 = WorkerConfig.freePort();
+        HttpClient https = HttpClient.newBuilder().sslContext(TestCertificates.trusting(pem.certificate())).build();
+        Path examplesJar = TestClasspath.jar("/org/apache/pulsar/pulsar-functions-api-examples/");
+
+        try (WorkerProcess first = Workers.start("tls-1", tlsWorker(pulsar, "tls-1", namespace, configured, port1));
+                WorkerProcess second = Workers.start("tls-2", tlsWorker(pulsar, "tls-2", namespace, configured,
+                        port2))) {
+            awaitTlsReady(first, https, port1);
+            awaitTlsReady(second, https, port2);
+            long pid = first.pid();
+
+            for (int port : List.of(port1, port2)) {
+                try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl("https://127.0.0.1:" + port)
+                        .tlsTrustCertsFilePath(pem.certificate().toString()).build()) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> admin.worker().getCluster().size() == 2);
+                    // the cluster knows the workers by their TLS ports, as Pulsar's does
+                    assertEquals(List.of(port1, port2).stream().sorted().toList(), admin.worker().getCluster()
+                            .stream().map(worker -> worker.getPort()).sorted().toList());
+                    // a write through each worker: one of them forwards it to the leader over https
+                    FunctionConfig function = ExampleFunctions.exclamation(namespace.substring("public/".length()),
+                            "tls-" + port);
+                    admin.functions().createFunction(function, examplesJar.toString());
+                    assertEquals(ExampleFunctions.EXCLAMATION, admin.functions()
+                            .getFunction("public", function.getNamespace(), function.getName()).getClassName());
+                }
+            }
+            TestCertificates.Pem renewed = TestCertificates.create(dir.resolve("certs"), "worker-v2");
+            Files.copy(renewed.key(), key, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(renewed.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> TestCertificates.servedSubject(port1).equals("CN=worker-v2"));
+            assertTrue(first.isAlive(), first::log);
+            assertEquals(pid, first.pid(), "the worker was not restarted");
+            assertTrue(first.log().contains("the HTTPS listener now serves them"), first::log);
+        }
+    }
+}
