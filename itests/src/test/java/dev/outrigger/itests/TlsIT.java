@@ -2,6 +2,7 @@ package dev.outrigger.itests;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.devcluster.LocalPulsarCluster;
@@ -18,7 +19,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.admin.PulsarAdminException;
+import org.apache.pulsar.client.api.AuthenticationFactory;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.junit.jupiter.api.Test;
 
@@ -105,5 +109,58 @@ class TlsIT {
             assertEquals(pid, first.pid(), "the worker was not restarted");
             assertTrue(first.log().contains("the HTTPS listener now serves them"), first::log);
         }
+    }
+
+    @Test
+    void clientCertificatesAuthenticateAsTheirCommonName() throws Exception {
+        LocalPulsarCluster pulsar = SharedPulsarCluster.get();
+        Path dir = Workers.workDir("tls-client");
+        TestCertificates.Pem server = TestCertificates.create(dir, "worker");
+        TestCertificates.Pem admin = TestCertificates.create(dir, "cert-admin");
+        TestCertificates.Pem user = TestCertificates.create(dir, "cert-user");
+        TestCertificates.Pem stranger = TestCertificates.create(dir, "cert-stranger");
+        Path trusted = dir.resolve("trusted.pem");
+        Files.writeString(trusted, Files.readString(server.certificate()) + Files.readString(admin.certificate())
+                + Files.readString(user.certificate()));
+        int port = WorkerConfig.freePort();
+        WorkerConfig config = tlsWorker(pulsar, "tls-client", "public/tls-client-"
+                + UUID.randomUUID().toString().substring(0, 8), server, port)
+                .set("tlsTrustCertsFilePath", trusted.toString())
+                .set("tlsRequireTrustedClientCertOnConnect", true)
+                .set("authenticationEnabled", true)
+                .set("authenticationProviders", List.of("org.apache.pulsar.broker.authentication.AuthenticationProviderTls"))
+                .set("authorizationEnabled", true)
+                .set("superUserRoles", List.of("cert-admin"));
+        try (WorkerProcess worker = Workers.start("tls-client", config)) {
+            try (PulsarAdmin asAdmin = tlsAdmin(port, server, admin)) {
+                await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> {
+                    if (!worker.isAlive()) {
+                        throw new AssertionError("The worker exited:\n" + worker.log());
+                    }
+                    return asAdmin.worker().getCluster().size() == 1;
+                });
+            }
+            try (PulsarAdmin asUser = tlsAdmin(port, server, user)) {
+                PulsarAdminException refused = assertThrows(PulsarAdminException.class,
+                        () -> asUser.worker().getCluster());
+                assertEquals(401, refused.getStatusCode());
+                assertEquals("Client is not authorized to perform operation", refused.getHttpError());
+            }
+            for (TestCertificates.Pem refusedAtHandshake : new TestCertificates.Pem[] {stranger, null}) {
+                try (PulsarAdmin admin2 = tlsAdmin(port, server, refusedAtHandshake)) {
+                    assertThrows(PulsarAdminException.class, () -> admin2.worker().getCluster());
+                }
+            }
+        }
+    }
+
+    private static PulsarAdmin tlsAdmin(int port, TestCertificates.Pem server, TestCertificates.Pem client)
+            throws Exception {
+        var builder = PulsarAdmin.builder().serviceHttpUrl("https://127.0.0.1:" + port)
+                .tlsTrustCertsFilePath(server.certificate().toString()).requestTimeout(10, TimeUnit.SECONDS);
+        if (client != null) {
+            builder.authentication(AuthenticationFactory.TLS(client.certificate().toString(), client.key().toString()));
+        }
+        return builder.build();
     }
 }

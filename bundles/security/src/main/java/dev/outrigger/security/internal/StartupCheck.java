@@ -31,6 +31,8 @@ final class StartupCheck implements FrameworkListener {
     private static final Map<String, String> BUNDLES = Map.of(
             "org.apache.pulsar.broker.authentication.AuthenticationProviderToken", "dev.outrigger.auth.token",
             "org.apache.pulsar.broker.authentication.AuthenticationProviderBasic", "dev.outrigger.auth.basic",
+            "org.apache.pulsar.broker.authentication.AuthenticationProviderTls", "dev.outrigger.auth.tls",
+            "org.apache.pulsar.broker.authentication.oidc.AuthenticationProviderOpenID", "dev.outrigger.auth.oidc",
             "org.apache.pulsar.broker.authorization.PulsarAuthorizationProvider", "dev.outrigger.authz.pulsar");
 
     private final BundleContext context;
