@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.devcluster.LocalPulsarCluster;
+import dev.outrigger.devcluster.LoopbackCertificate;
 import dev.outrigger.devcluster.SharedPulsarCluster;
 import dev.outrigger.devcluster.WorkerConfig;
 import dev.outrigger.devcluster.WorkerProcess;
@@ -34,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class TlsIT {
 
     private static WorkerConfig tlsWorker(LocalPulsarCluster pulsar, String id, String namespace,
-            TestCertificates.Pem pem, int tlsPort) {
+            LoopbackCertificate pem, int tlsPort) {
         return WorkerConfig.forCluster(pulsar, id, namespace)
                 .set("workerPort", null)
                 .set("tlsEnabled", true)
@@ -65,13 +66,13 @@ class TlsIT {
     void workersServeTlsOnlyTalkToEachOtherOverItAndTakeANewCertificateLive() throws Exception {
         LocalPulsarCluster pulsar = SharedPulsarCluster.get();
         Path dir = Workers.workDir("tls");
-        TestCertificates.Pem pem = TestCertificates.create(dir.resolve("certs"), "worker-v1");
+        LoopbackCertificate pem = LoopbackCertificate.create(dir.resolve("certs"), "worker-v1");
         // the files the workers are configured with, replaced later
         Path certificate = dir.resolve("worker.cert.pem");
         Path key = dir.resolve("worker.key.pem");
         Files.copy(pem.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
         Files.copy(pem.key(), key, StandardCopyOption.REPLACE_EXISTING);
-        TestCertificates.Pem configured = new TestCertificates.Pem(certificate, key);
+        LoopbackCertificate configured = new LoopbackCertificate(certificate, key);
         String namespace = "public/tls-" + UUID.randomUUID().toString().substring(0, 8);
         int port1 = WorkerConfig.freePort();
         int port2 = WorkerConfig.freePort();
@@ -100,7 +101,7 @@ class TlsIT {
                             .getFunction("public", function.getNamespace(), function.getName()).getClassName());
                 }
             }
-            TestCertificates.Pem renewed = TestCertificates.create(dir.resolve("certs"), "worker-v2");
+            LoopbackCertificate renewed = LoopbackCertificate.create(dir.resolve("certs"), "worker-v2");
             Files.copy(renewed.key(), key, StandardCopyOption.REPLACE_EXISTING);
             Files.copy(renewed.certificate(), certificate, StandardCopyOption.REPLACE_EXISTING);
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
@@ -115,10 +116,10 @@ class TlsIT {
     void clientCertificatesAuthenticateAsTheirCommonName() throws Exception {
         LocalPulsarCluster pulsar = SharedPulsarCluster.get();
         Path dir = Workers.workDir("tls-client");
-        TestCertificates.Pem server = TestCertificates.create(dir, "worker");
-        TestCertificates.Pem admin = TestCertificates.create(dir, "cert-admin");
-        TestCertificates.Pem user = TestCertificates.create(dir, "cert-user");
-        TestCertificates.Pem stranger = TestCertificates.create(dir, "cert-stranger");
+        LoopbackCertificate server = LoopbackCertificate.create(dir, "worker");
+        LoopbackCertificate admin = LoopbackCertificate.create(dir, "cert-admin");
+        LoopbackCertificate user = LoopbackCertificate.create(dir, "cert-user");
+        LoopbackCertificate stranger = LoopbackCertificate.create(dir, "cert-stranger");
         Path trusted = dir.resolve("trusted.pem");
         Files.writeString(trusted, Files.readString(server.certificate()) + Files.readString(admin.certificate())
                 + Files.readString(user.certificate()));
@@ -146,7 +147,7 @@ class TlsIT {
                 assertEquals(401, refused.getStatusCode());
                 assertEquals("Client is not authorized to perform operation", refused.getHttpError());
             }
-            for (TestCertificates.Pem refusedAtHandshake : new TestCertificates.Pem[] {stranger, null}) {
+            for (LoopbackCertificate refusedAtHandshake : new LoopbackCertificate[] {stranger, null}) {
                 try (PulsarAdmin admin2 = tlsAdmin(port, server, refusedAtHandshake)) {
                     assertThrows(PulsarAdminException.class, () -> admin2.worker().getCluster());
                 }
@@ -154,7 +155,7 @@ class TlsIT {
         }
     }
 
-    private static PulsarAdmin tlsAdmin(int port, TestCertificates.Pem server, TestCertificates.Pem client)
+    private static PulsarAdmin tlsAdmin(int port, LoopbackCertificate server, LoopbackCertificate client)
             throws Exception {
         var builder = PulsarAdmin.builder().serviceHttpUrl("https://127.0.0.1:" + port)
                 .tlsTrustCertsFilePath(server.certificate().toString()).requestTimeout(10, TimeUnit.SECONDS);

@@ -105,12 +105,20 @@ public final class LocalPulsarCluster implements AutoCloseable {
     private final JavaProcess broker;
     /** Null without security. */
     private final Path secretKeyFile;
+    /** The broker's TLS listeners, in secure mode only (0 and null otherwise). */
+    private final int brokerServicePortTls;
+    private final int webServicePortTls;
+    private final LoopbackCertificate brokerCertificate;
     /** Non-expiring tokens by role, made on first use; holds the admin token from the start in secure mode. */
     private final Map<String, String> tokens = new LinkedHashMap<>();
     private boolean closed;
 
     private LocalPulsarCluster(Path workDir, int zookeeperPort, int brokerServicePort, int webServicePort,
-                               JavaProcess zookeeper, JavaProcess broker, Path secretKeyFile, String adminToken) {
+                               JavaProcess zookeeper, JavaProcess broker, Path secretKeyFile, String adminToken,
+                               int brokerServicePortTls, int webServicePortTls, LoopbackCertificate brokerCertificate) {
+        this.brokerServicePortTls = brokerServicePortTls;
+        this.webServicePortTls = webServicePortTls;
+        this.brokerCertificate = brokerCertificate;
         this.workDir = workDir;
         this.zookeeperPort = zookeeperPort;
         this.brokerServicePort = brokerServicePort;
@@ -165,10 +173,15 @@ public final class LocalPulsarCluster implements AutoCloseable {
                 adminToken = PulsarTokens.createToken(dir, secretKey, ADMIN_ROLE, null);
                 progress("Token secret key " + secretKey + " and admin token made in " + seconds(tk));
             }
-            int[] ports = freePorts(3);
+            int[] ports = freePorts(5);
             int zkPort = ports[0];
             int brokerPort = ports[1];
             int webPort = ports[2];
+            // the secure cluster also has TLS listeners, for workers that reach it over pulsar+ssl:// and https://
+            LoopbackCertificate certificate = security == Security.TOKEN
+                    ? LoopbackCertificate.create(conf.resolve("tls"), "pulsar-broker") : null;
+            int brokerTlsPort = certificate == null ? 0 : ports[3];
+            int webTlsPort = certificate == null ? 0 : ports[4];
 
             long t0 = System.nanoTime();
             Path zooCfg = conf.resolve("zoo.cfg");
@@ -193,7 +206,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
             long t1 = System.nanoTime();
             Path standaloneConf = conf.resolve("standalone.conf");
             // Owner-only: in secure mode it holds the admin token.
-            writeOwnerOnly(standaloneConf, standaloneConf(zkPort, brokerPort, webPort, secretKey, adminToken));
+            writeOwnerOnly(standaloneConf, standaloneConf(zkPort, brokerPort, webPort, secretKey, adminToken)
+                    + tlsConf(brokerTlsPort, webTlsPort, certificate));
             List<String> jvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=512m",
                     "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.tryReflectionSetAccessible=true",
                     "-Djute.maxbuffer=10485760",
@@ -216,7 +230,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
             progress("Pulsar broker ready at pulsar://" + LOOPBACK + ":" + brokerPort + ", " + webUrl + " in "
                     + seconds(t1) + " (pid " + standalone.pid() + (adminToken == null ? "" : ", token authentication")
                     + ")");
-            return new LocalPulsarCluster(dir, zkPort, brokerPort, webPort, zk, standalone, secretKey, adminToken);
+            return new LocalPulsarCluster(dir, zkPort, brokerPort, webPort, zk, standalone, secretKey, adminToken,
+                    brokerTlsPort, webTlsPort, certificate);
         } catch (IOException e) {
             stopAll(started);
             throw new UncheckedIOException("Cannot prepare the Pulsar cluster in " + dir, e);
@@ -290,6 +305,21 @@ public final class LocalPulsarCluster implements AutoCloseable {
                     "brokerClientAuthenticationParameters=token:" + adminToken));
         }
         return String.join("\n", lines) + "\n";
+    }
+
+    /** The broker's TLS listeners with a loopback certificate; empty without one. */
+    static String tlsConf(int brokerTlsPort, int webTlsPort, LoopbackCertificate certificate) {
+        if (certificate == null) {
+            return "";
+        }
+        return String.join("\n",
+                "brokerServicePortTls=" + brokerTlsPort,
+                "webServicePortTls=" + webTlsPort,
+                "tlsCertificateFilePath=" + certificate.certificate(),
+                "tlsKeyFilePath=" + certificate.key(),
+                "tlsTrustCertsFilePath=" + certificate.certificate(),
+                "tlsRequireTrustedClientCertOnConnect=false",
+                "") ;
     }
 
     private static void awaitZooKeeper(JavaProcess zk, int port, long deadline) throws InterruptedException {
@@ -399,6 +429,33 @@ public final class LocalPulsarCluster implements AutoCloseable {
 
     public String brokerServiceUrl() {
         return "pulsar://" + LOOPBACK + ":" + brokerServicePort;
+    }
+
+    /**
+     * @return the broker's {@code pulsar+ssl://} URL (secure mode only)
+     * @throws IllegalStateException without security
+     */
+    public String brokerServiceUrlTls() {
+        requireSecure();
+        return "pulsar+ssl://" + LOOPBACK + ":" + brokerServicePortTls;
+    }
+
+    /**
+     * @return the broker's {@code https://} admin URL (secure mode only)
+     * @throws IllegalStateException without security
+     */
+    public String webServiceUrlTls() {
+        requireSecure();
+        return "https://" + LOOPBACK + ":" + webServicePortTls;
+    }
+
+    /**
+     * @return the PEM file clients trust for the broker's TLS listeners (secure mode only)
+     * @throws IllegalStateException without security
+     */
+    public Path brokerTrustCertsFile() {
+        requireSecure();
+        return brokerCertificate.certificate();
     }
 
     public String webServiceUrl() {
