@@ -167,7 +167,8 @@ public class WorkerFeatureIT {
     private static boolean unconfiguredProvider(ComponentDescriptionDTO description) {
         return "require".equals(description.configurationPolicy)
                 && List.of(description.configurationPid).stream()
-                        .allMatch(pid -> pid.equals(ConfigurationPids.AUTH_TOKEN) || pid.equals(ConfigurationPids.AUTH_BASIC));
+                        .allMatch(pid -> pid.equals(ConfigurationPids.AUTH_TOKEN) || pid.equals(ConfigurationPids.AUTH_BASIC)
+                                || pid.equals(ConfigurationPids.AUTH_OIDC));
     }
 
     @Test

@@ -35,6 +35,12 @@ public final class ConfigurationPids {
     /** Pulsar's basic authentication key, from {@code properties}: {@code basicAuthConf}, as {@code .basicAuthConf}. */
     public static final String AUTH_BASIC = "dev.outrigger.auth.basic";
 
+    /**
+     * Pulsar's OpenID Connect authentication keys, from {@code properties}: {@code openIDAllowedTokenIssuers},
+     * {@code openIDAllowedAudiences}, {@code openIDRoleClaim} and the other {@code openID*} keys (none is a secret).
+     */
+    public static final String AUTH_OIDC = "dev.outrigger.auth.oidc";
+
     /** Felix HTTP (Jetty): port and bind address of the admin API. */
     public static final String HTTP = "org.apache.felix.http";
 

@@ -41,6 +41,17 @@ final class SecurityChecks {
             errors.add("authenticationProviders in " + source + " names " + WorkerKeys.BASIC_PROVIDER
                     + " but properties does not set basicAuthConf");
         }
+        for (String key : List.of("openIDAllowedTokenIssuers", "openIDAllowedAudiences")) {
+            // the provider cannot start without either: name the key now, not a missing provider 15 s later
+            if (properties.get(key) instanceof String[]) {
+                errors.add("properties." + key + " in " + source + " is a list, but Pulsar reads it as one"
+                        + " comma-separated string (" + key + ": \"a, b\")");
+            } else if (authentication && providers.contains(WorkerKeys.OIDC_PROVIDER)
+                    && isBlank(properties.get(key))) {
+                errors.add("authenticationProviders in " + source + " names " + WorkerKeys.OIDC_PROVIDER
+                        + " but properties does not set " + key);
+            }
+        }
         for (String key : List.of("tokenSecretKey", "tokenPublicKey", "basicAuthConf")) {
             missingFile(properties.get(key)).ifPresent(file -> errors.add("properties." + key + " in " + source
                     + " names the file " + file + ", which does not exist or cannot be read"));

@@ -34,6 +34,7 @@ final class WorkerKeys {
     static final String SECURITY = ConfigurationPids.SECURITY;
     static final String AUTH_TOKEN = ConfigurationPids.AUTH_TOKEN;
     static final String AUTH_BASIC = ConfigurationPids.AUTH_BASIC;
+    static final String AUTH_OIDC = ConfigurationPids.AUTH_OIDC;
 
     // Felix HTTP (Jetty) property names
     static final String HTTP_PORT = "org.osgi.service.http.port";
@@ -44,31 +45,47 @@ final class WorkerKeys {
      * Write order: the generic PID first, so a component reacting to its own PID can already read it; HTTP last, as a
      * port change restarts Jetty.
      */
-    static final List<String> PIDS = List.of(WORKER_PID, PULSAR, AUTH_TOKEN, AUTH_BASIC, SECURITY, CLUSTER, HTTP);
+    static final List<String> PIDS = List.of(WORKER_PID, PULSAR, AUTH_TOKEN, AUTH_BASIC, AUTH_OIDC, SECURITY, CLUSTER,
+            HTTP);
 
     /**
      * PIDs written only when the file has something for them, and deleted when it no longer has: their components
      * (the authentication providers) cannot work without a key.
      */
-    static final Set<String> OPTIONAL_PIDS = Set.of(AUTH_TOKEN, AUTH_BASIC);
+    static final Set<String> OPTIONAL_PIDS = Set.of(AUTH_TOKEN, AUTH_BASIC, AUTH_OIDC);
 
     /**
      * Entries of {@code properties} that Pulsar's worker hands its authentication providers, and where they go: the
      * provider's PID, secrets under a name starting with '.', which Declarative Services never makes a service
      * property.
      */
-    static final Map<String, Target> PROVIDER_PROPERTIES = Map.of(
-            "tokenSecretKey", new Target(AUTH_TOKEN, ".tokenSecretKey"),
-            "tokenPublicKey", new Target(AUTH_TOKEN, "tokenPublicKey"),
-            "tokenPublicAlg", new Target(AUTH_TOKEN, "tokenPublicAlg"),
-            "tokenAuthClaim", new Target(AUTH_TOKEN, "tokenAuthClaim"),
-            "tokenAudienceClaim", new Target(AUTH_TOKEN, "tokenAudienceClaim"),
-            "tokenAudience", new Target(AUTH_TOKEN, "tokenAudience"),
-            "basicAuthConf", new Target(AUTH_BASIC, ".basicAuthConf"));
+    static final Map<String, Target> PROVIDER_PROPERTIES = Map.ofEntries(
+            Map.entry("tokenSecretKey", new Target(AUTH_TOKEN, ".tokenSecretKey")),
+            Map.entry("tokenPublicKey", new Target(AUTH_TOKEN, "tokenPublicKey")),
+            Map.entry("tokenPublicAlg", new Target(AUTH_TOKEN, "tokenPublicAlg")),
+            Map.entry("tokenAuthClaim", new Target(AUTH_TOKEN, "tokenAuthClaim")),
+            Map.entry("tokenAudienceClaim", new Target(AUTH_TOKEN, "tokenAudienceClaim")),
+            Map.entry("tokenAudience", new Target(AUTH_TOKEN, "tokenAudience")),
+            Map.entry("basicAuthConf", new Target(AUTH_BASIC, ".basicAuthConf")),
+            // Pulsar's AuthenticationProviderOpenID; none of its keys is a secret
+            oidc("openIDAllowedTokenIssuers"),
+            oidc("openIDAllowedAudiences"),
+            oidc("openIDRoleClaim"),
+            oidc("openIDAcceptedTimeLeewaySeconds"),
+            oidc("openIDCacheSize"),
+            oidc("openIDCacheRefreshAfterWriteSeconds"),
+            oidc("openIDCacheExpirationSeconds"),
+            oidc("openIDHttpConnectionTimeoutMillis"),
+            oidc("openIDHttpReadTimeoutMillis"),
+            oidc("openIDKeyIdCacheMissRefreshSeconds"),
+            oidc("openIDRequireIssuersUseHttps"),
+            oidc("openIDTokenIssuerTrustCertsFilePath"),
+            oidc("openIDFallbackDiscoveryMode"));
 
     /** Pulsar's class names of the built-in providers, for the checks that their keys are set. */
     static final String TOKEN_PROVIDER = "org.apache.pulsar.broker.authentication.AuthenticationProviderToken";
     static final String BASIC_PROVIDER = "org.apache.pulsar.broker.authentication.AuthenticationProviderBasic";
+    static final String OIDC_PROVIDER = "org.apache.pulsar.broker.authentication.oidc.AuthenticationProviderOpenID";
 
     /** Properties written whatever the file says. */
     static final Map<String, Map<String, Object>> FIXED = Map.of();
@@ -308,6 +325,10 @@ final class WorkerKeys {
         String expectation() {
             return expected != null ? expected : type.description();
         }
+    }
+
+    private static Map.Entry<String, Target> oidc(String name) {
+        return Map.entry(name, new Target(AUTH_OIDC, name));
     }
 
     private static Key key(String name, ValueType type) {

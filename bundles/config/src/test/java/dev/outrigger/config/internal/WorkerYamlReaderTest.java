@@ -50,8 +50,8 @@ class WorkerYamlReaderTest {
         Result result = valid("");
 
         assertEquals(List.of(), result.warnings());
-        assertEquals(List.of(WORKER_PID, PULSAR, WorkerKeys.AUTH_TOKEN, WorkerKeys.AUTH_BASIC, WorkerKeys.SECURITY,
-                CLUSTER, HTTP), List.copyOf(result.configurations().keySet()));
+        assertEquals(List.of(WORKER_PID, PULSAR, WorkerKeys.AUTH_TOKEN, WorkerKeys.AUTH_BASIC, WorkerKeys.AUTH_OIDC,
+                WorkerKeys.SECURITY, CLUSTER, HTTP), List.copyOf(result.configurations().keySet()));
         assertEquals(Map.of(), result.configurations().get(WorkerKeys.AUTH_TOKEN));
         Map<String, Object> security = result.configurations().get(WorkerKeys.SECURITY);
         assertEquals(false, security.get("authenticationEnabled"));
@@ -477,6 +477,56 @@ class WorkerYamlReaderTest {
                 result.configurations().get(WorkerKeys.AUTH_TOKEN));
         assertEquals(Map.of(".basicAuthConf", "data:;base64,dXNlcjpoYXNo"),
                 result.configurations().get(WorkerKeys.AUTH_BASIC));
+    }
+
+    @Test
+    void openIdKeysReachTheOidcPidAsStringsAndItsRequiredKeysAreChecked() {
+        Result result = valid("""
+                authenticationEnabled: true
+                authenticationProviders:
+                  - org.apache.pulsar.broker.authentication.AuthenticationProviderToken
+                  - org.apache.pulsar.broker.authentication.oidc.AuthenticationProviderOpenID
+                properties:
+                  tokenSecretKey: data:;base64,c2VjcmV0
+                  openIDAllowedTokenIssuers: https://idp.example.com/realms/a, https://idp.example.com/realms/b
+                  openIDAllowedAudiences: pulsar
+                  openIDRoleClaim: preferred_username
+                  openIDAcceptedTimeLeewaySeconds: 30
+                  openIDRequireIssuersUseHttps: false
+                  openIDTokenIssuerTrustCertsFilePath: /etc/pulsar/idp-ca.pem
+                """);
+        assertEquals(Map.of(
+                        "openIDAllowedTokenIssuers", "https://idp.example.com/realms/a, https://idp.example.com/realms/b",
+                        "openIDAllowedAudiences", "pulsar",
+                        "openIDRoleClaim", "preferred_username",
+                        "openIDAcceptedTimeLeewaySeconds", "30",
+                        "openIDRequireIssuersUseHttps", "false",
+                        "openIDTokenIssuerTrustCertsFilePath", "/etc/pulsar/idp-ca.pem"),
+                result.configurations().get(WorkerKeys.AUTH_OIDC));
+        assertEquals(Map.of(".tokenSecretKey", "data:;base64,c2VjcmV0"),
+                result.configurations().get(WorkerKeys.AUTH_TOKEN));
+        assertEquals(Map.of(), valid("").configurations().get(WorkerKeys.AUTH_OIDC), "written only when set");
+
+        String oidc = "org.apache.pulsar.broker.authentication.oidc.AuthenticationProviderOpenID";
+        assertTrue(onlyError("""
+                authenticationEnabled: true
+                authenticationProviders: [%s]
+                properties:
+                  openIDAllowedAudiences: pulsar
+                """.formatted(oidc)).contains("does not set openIDAllowedTokenIssuers"));
+        assertTrue(onlyError("""
+                authenticationEnabled: true
+                authenticationProviders: [%s]
+                properties:
+                  openIDAllowedTokenIssuers: https://idp.example.com
+                """.formatted(oidc)).contains("does not set openIDAllowedAudiences"));
+        // authentication off: the provider is not used, so its keys are not required
+        valid("authenticationProviders: [" + oidc + "]\n");
+        // Pulsar reads a comma-separated string; a YAML list would reach the provider as garbage
+        assertTrue(onlyError("""
+                properties:
+                  openIDAllowedAudiences: [pulsar, worker]
+                """).contains("properties.openIDAllowedAudiences"));
     }
 
     @Test

@@ -132,11 +132,13 @@ public final class WorkerAccessControl implements AccessControl {
         List<AuthenticationProvider> providers = authenticators.forClasses(current.authenticationProviders());
         Optional<String> method = request.header(METHOD_HEADER).filter(value -> !value.isBlank());
         if (method.isPresent()) {
-            AuthenticationProvider chosen = providers.stream()
-                    .filter(provider -> method.get().equals(provider.authenticationMethod())).findFirst()
-                    .orElseThrow(() -> new AuthenticationException(
-                            "Unsupported authentication method: [" + method.get() + "]"));
-            return new Caller(roleFrom(chosen, request), originalPrincipal, chosen.authenticationMethod());
+            // several providers may share a method (Pulsar's token and OpenID Connect providers are both "token"):
+            // each is tried, as Pulsar tries them
+            providers = providers.stream().filter(provider -> method.get().equals(provider.authenticationMethod()))
+                    .toList();
+            if (providers.isEmpty()) {
+                throw new AuthenticationException("Unsupported authentication method: [" + method.get() + "]");
+            }
         }
         AuthenticationException first = null;
         for (AuthenticationProvider provider : providers) {

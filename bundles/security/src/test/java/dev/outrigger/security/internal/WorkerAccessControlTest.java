@@ -221,4 +221,20 @@ class WorkerAccessControlTest {
                 new Caller("fn-user", null, "token"), "t", "ns", ComponentType.FUNCTION, "op"));
         assertEquals(List.of(TOKEN_CLASS, AUTHZ_CLASS), control.missingProviders());
     }
+
+    @Test
+    void providersSharingAMethodAreEachTriedWhenTheClientNamesIt() throws Exception {
+        String oidcClass = "org.apache.pulsar.broker.authentication.oidc.AuthenticationProviderOpenID";
+        WorkerAccessControl control = new WorkerAccessControl(secured(List.of(TOKEN_CLASS, oidcClass)));
+        control.addAuthenticationProvider(new PrefixProvider("token", "Bearer hs."),
+                Map.of(AuthenticationProvider.PULSAR_CLASS_NAMES, TOKEN_CLASS));
+        control.addAuthenticationProvider(new PrefixProvider("token", "Bearer rs."),
+                Map.of(AuthenticationProvider.PULSAR_CLASS_NAMES, oidcClass));
+        assertEquals("alice", control.authenticate(request(Map.of("Authorization", "Bearer rs.alice",
+                WorkerAccessControl.METHOD_HEADER, "token"))).role());
+        assertEquals("bob", control.authenticate(request(Map.of("Authorization", "Bearer hs.bob",
+                WorkerAccessControl.METHOD_HEADER, "token"))).role());
+        assertThrows(AuthenticationException.class, () -> control.authenticate(request(Map.of(
+                "Authorization", "Bearer xx.eve", WorkerAccessControl.METHOD_HEADER, "token"))));
+    }
 }
