@@ -5,9 +5,12 @@ import java.util.Locale;
 
 /**
  * Entry point of {@code -Pbench}: runs the benchmarks named by {@code -Dbench} ({@code startup}, {@code functions},
- * a comma-separated list of them, or {@code all}, the default), one after the other, each with a cluster of its own.
+ * {@code security}, a comma-separated list of them, or {@code all}, the default), one after the other, each with a
+ * cluster of its own.
  */
 public final class Bench {
+
+    static final List<String> ALL = List.of("startup", "functions", "security");
 
     private Bench() {
     }
@@ -17,7 +20,11 @@ public final class Bench {
         int exit = 0;
         for (String name : selected) {
             BenchWorkers.progress("=== " + name + " ===");
-            int code = name.equals("startup") ? StartupBenchmark.run() : FunctionsBenchmark.run();
+            int code = switch (name) {
+                case "startup" -> StartupBenchmark.run();
+                case "functions" -> FunctionsBenchmark.run();
+                default -> SecurityBenchmark.run();
+            };
             exit = Math.max(exit, code);
         }
         System.exit(exit);
@@ -27,13 +34,13 @@ public final class Bench {
     static List<String> selection(String property) {
         String value = property == null ? "" : property.trim().toLowerCase(Locale.ROOT);
         if (value.isEmpty() || value.equals("all")) {
-            return List.of("startup", "functions");
+            return ALL;
         }
         List<String> names = List.of(value.split("\\s*,\\s*"));
         for (String name : names) {
-            if (!name.equals("startup") && !name.equals("functions")) {
+            if (!ALL.contains(name)) {
                 throw new IllegalArgumentException("Unknown benchmark '" + name
-                        + "' in -Dbench (startup, functions, all)");
+                        + "' in -Dbench (startup, functions, security, all)");
             }
         }
         return names.stream().distinct().toList();

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -84,7 +86,17 @@ public final class BenchWorkers {
     /** Polls every 50 ms until the first 200. */
     static Ready awaitReady(String label, Started worker, URI uri, long launchNanos)
             throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build();
+        return awaitReady(label, worker, uri, launchNanos, null);
+    }
+
+    /** As {@link #awaitReady(String, Started, URI, long)}, with {@code Authorization: Bearer <token>} unless null. */
+    static Ready awaitReady(String label, Started worker, URI uri, long launchNanos, String token)
+            throws InterruptedException {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest request = builder.build();
         long deadline = launchNanos + READY_DEADLINE.toNanos();
         String last = "no answer yet";
         while (true) {
@@ -131,6 +143,15 @@ public final class BenchWorkers {
     }
 
     static Launcher outrigger(LocalPulsarCluster cluster, Path dist, String defaultOpts) {
+        return outrigger(dist, defaultOpts,
+                (workerId, runDir) -> WorkerConfig.forCluster(cluster, workerId, "public/" + workerId));
+    }
+
+    /**
+     * @param configFor the worker's configuration from its id and directory (the launcher adds
+     *                  {@code downloadDirectory}); the caller may keep it, to rewrite the file while the worker runs
+     */
+    static Launcher outrigger(Path dist, String defaultOpts, BiFunction<String, Path, WorkerConfig> configFor) {
         return new Launcher() {
             @Override
             public String key() {
@@ -154,7 +175,7 @@ public final class BenchWorkers {
 
             @Override
             public Map.Entry<String, Started> start(String workerId, Path runDir, long[] launchNanos) {
-                WorkerConfig config = WorkerConfig.forCluster(cluster, workerId, "public/" + workerId)
+                WorkerConfig config = configFor.apply(workerId, runDir)
                         .set("downloadDirectory", runDir.resolve("download").toString());
                 Path yml = config.write(runDir.resolve("functions_worker.yml"));
                 Path log = runDir.resolve("worker.log");
@@ -193,6 +214,12 @@ public final class BenchWorkers {
     }
 
     static Launcher pulsar(LocalPulsarCluster cluster) {
+        return pulsar(cluster, keys -> {
+        });
+    }
+
+    /** @param extraKeys adds to or overrides {@link #pulsarWorkerConfig} (e.g. {@link #pulsarTokenSecurity}) */
+    static Launcher pulsar(LocalPulsarCluster cluster, Consumer<Map<String, Object>> extraKeys) {
         Path log4j = cluster.workDir().resolve("conf/log4j2.xml");
         List<String> jvm = new ArrayList<>(PULSAR_HEAP);
         jvm.addAll(LocalPulsarCluster.JAVA17_OPENS);
@@ -226,6 +253,7 @@ public final class BenchWorkers {
                 Map<String, Object> keys = pulsarWorkerConfig(cluster.brokerServiceUrl(), cluster.webServiceUrl(),
                         cluster.clusterName(), cluster.metadataStoreUrl(), workerId, "public/" + workerId,
                         port, runDir);
+                extraKeys.accept(keys);
                 Path yml = writeYaml(runDir.resolve("functions_worker.yml"), keys);
                 Path log = runDir.resolve("worker.log");
                 launchNanos[0] = System.nanoTime();
@@ -293,7 +321,24 @@ public final class BenchWorkers {
         return keys;
     }
 
-    /** Block YAML: strings double-quoted, maps nested by two spaces. */
+    /**
+     * The keys that make Pulsar's worker secured as {@code WorkerConfig.withTokenSecurity} makes Outrigger: token
+     * authentication with the cluster's secret key (Pulsar's worker reads the provider's settings from
+     * {@code properties}), authorization with the cluster's superusers, and the worker's own token to the broker.
+     */
+    static Map<String, Object> pulsarTokenSecurity(String secretKeyUrl, String workerToken) {
+        Map<String, Object> keys = new LinkedHashMap<>();
+        keys.put("authenticationEnabled", true);
+        keys.put("authenticationProviders", List.of(LocalPulsarCluster.TOKEN_AUTH_PROVIDER));
+        keys.put("authorizationEnabled", true);
+        keys.put("superUserRoles", List.of(LocalPulsarCluster.ADMIN_ROLE, LocalPulsarCluster.WORKER_ROLE));
+        keys.put("brokerClientAuthenticationPlugin", LocalPulsarCluster.TOKEN_AUTH_PLUGIN);
+        keys.put("brokerClientAuthenticationParameters", "token:" + workerToken);
+        keys.put("properties", Map.of("tokenSecretKey", secretKeyUrl));
+        return keys;
+    }
+
+    /** Block YAML: strings double-quoted, maps nested by two spaces, lists as block sequences. */
     static String yaml(Map<String, ?> keys) {
         StringBuilder out = new StringBuilder();
         appendYaml(out, keys, "");
@@ -309,19 +354,33 @@ public final class BenchWorkers {
                 Map<String, Object> nested = new LinkedHashMap<>();
                 map.forEach((k, v) -> nested.put(String.valueOf(k), v));
                 appendYaml(out, nested, indent + "  ");
-            } else if (value instanceof Number || value instanceof Boolean) {
-                out.append(' ').append(value).append('\n');
+            } else if (value instanceof List<?> list) {
+                out.append(list.isEmpty() ? " []\n" : "\n");
+                for (Object item : list) {
+                    out.append(indent).append("  - ").append(scalar(item)).append('\n');
+                }
             } else {
-                out.append(" \"").append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\""))
-                        .append("\"\n");
+                out.append(' ').append(scalar(value)).append('\n');
             }
         }
+    }
+
+    private static String scalar(Object value) {
+        if (value instanceof Number || value instanceof Boolean) {
+            return String.valueOf(value);
+        }
+        return "\"" + String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     static Path writeYaml(Path file, Map<String, Object> keys) {
         try {
             Files.createDirectories(file.getParent());
-            return Files.writeString(file, yaml(keys), StandardCharsets.UTF_8);
+            Files.writeString(file, yaml(keys), StandardCharsets.UTF_8);
+            if (keys.containsKey("brokerClientAuthenticationParameters") || keys.containsKey("properties")) {
+                // it holds a token or key material, as WorkerConfig.write treats it
+                Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            }
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + file, e);
         }

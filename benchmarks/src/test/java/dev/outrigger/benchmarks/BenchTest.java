@@ -9,16 +9,17 @@ import org.junit.jupiter.api.Test;
 class BenchTest {
 
     @Test
-    void allOrNothingRunsBoth() {
-        assertEquals(List.of("startup", "functions"), Bench.selection("all"));
-        assertEquals(List.of("startup", "functions"), Bench.selection(""));
-        assertEquals(List.of("startup", "functions"), Bench.selection(null));
+    void allOrNothingRunsEvery() {
+        assertEquals(List.of("startup", "functions", "security"), Bench.selection("all"));
+        assertEquals(List.of("startup", "functions", "security"), Bench.selection(""));
+        assertEquals(List.of("startup", "functions", "security"), Bench.selection(null));
     }
 
     @Test
     void namesSelectInTheirOrder() {
         assertEquals(List.of("functions"), Bench.selection("functions"));
         assertEquals(List.of("functions", "startup"), Bench.selection(" Functions , startup,functions"));
+        assertEquals(List.of("security"), Bench.selection("security"));
     }
 
     @Test
