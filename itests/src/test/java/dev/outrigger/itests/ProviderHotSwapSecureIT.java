@@ -8,10 +8,8 @@ import dev.outrigger.devcluster.LocalPulsarCluster;
 import dev.outrigger.devcluster.SharedPulsarCluster;
 import dev.outrigger.devcluster.WorkerConfig;
 import dev.outrigger.devcluster.WorkerProcess;
-import dev.outrigger.itests.provider.Activator;
 import dev.outrigger.itests.provider.HeaderAuthenticationProvider;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -24,10 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -129,30 +123,11 @@ class ProviderHotSwapSecureIT {
         Files.move(jar, deployed, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    /** The example provider's classes, compiled with these tests against the api only, as a bundle. */
+    /** The example provider bundle, written beside deploy/ to be moved in. */
     private static Path providerBundle(Path dir, String version, String suffix) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.putValue("Bundle-ManifestVersion", "2");
-        main.putValue("Bundle-SymbolicName", "com.example.auth.header");
-        main.putValue("Bundle-Version", version);
-        main.putValue("Bundle-Activator", Activator.class.getName());
-        main.putValue("Import-Package", "dev.outrigger.api.security;version=\"[1.0,2)\","
-                + "org.osgi.framework;version=\"[1.8,2)\"");
-        main.putValue(Activator.SUFFIX_HEADER, suffix);
-        Path jar = dir.resolve("example-auth-provider-" + version + ".jar");
         Files.createDirectories(dir);
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream bundle = new JarOutputStream(out, manifest)) {
-            for (Class<?> type : List.of(Activator.class, HeaderAuthenticationProvider.class)) {
-                String entry = type.getName().replace('.', '/') + ".class";
-                bundle.putNextEntry(new JarEntry(entry));
-                try (var in = type.getClassLoader().getResourceAsStream(entry)) {
-                    in.transferTo(bundle);
-                }
-                bundle.closeEntry();
-            }
-        }
+        Path jar = dir.resolve("example-auth-provider-" + version + ".jar");
+        Files.write(jar, ExampleProviderBundle.jar(version, suffix));
         return jar;
     }
 }

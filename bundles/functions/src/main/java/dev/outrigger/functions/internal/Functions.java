@@ -18,6 +18,7 @@ import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.FunctionMetadataStore;
 import dev.outrigger.api.metadata.InstanceState;
+import dev.outrigger.api.metadata.InvalidMetadataException;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import dev.outrigger.api.packages.PackageException;
@@ -129,7 +130,7 @@ public final class Functions implements FunctionService {
         FunctionConfig config = submitted.toBuilder().tenant(tenant).namespace(namespace).name(name).build();
         FunctionKey key = new FunctionKey(tenant, namespace, name);
         requirePackage(upload, packageUrl);
-        requireTenantAndNamespace(tenant, namespace);
+        requireTenantAndNamespace(brokerAdmin, tenant, namespace);
         if (metadata.get(key).isPresent()) {
             throw badRequest("Function " + name + " already exists");
         }
@@ -209,7 +210,7 @@ public final class Functions implements FunctionService {
     }
 
     /** What Pulsar's GET shows for a stored function: its configuration validated, with the defaults filled in. */
-    private static FunctionConfig view(FunctionMetadata record) {
+    static FunctionConfig view(FunctionMetadata record) {
         FunctionKey key = record.key();
         return FunctionConfigs.forCreate(key.tenant(), key.namespace(), key.name(), fromJson(record.config()));
     }
@@ -570,8 +571,11 @@ public final class Functions implements FunctionService {
         }
     }
 
-    /** Pulsar's worker asks the broker; 400 when either is missing, as it answers. */
-    private void requireTenantAndNamespace(String tenant, String namespace) {
+    /**
+     * Pulsar's worker asks the broker; 400 when either is missing, as it answers. Also what the leader asks of a
+     * forwarded new function ({@link FunctionRecordValidator}).
+     */
+    static void requireTenantAndNamespace(PulsarAdmin brokerAdmin, String tenant, String namespace) {
         try {
             brokerAdmin.tenants().getTenantInfo(tenant);
         } catch (PulsarAdminException.NotFoundException e) {
@@ -670,6 +674,10 @@ public final class Functions implements FunctionService {
             }
             if (cause instanceof MetadataUnavailableException unavailable) {
                 throw new FunctionServiceException(Kind.UNAVAILABLE, unavailable.getMessage(), unavailable);
+            }
+            if (cause instanceof InvalidMetadataException invalid) {
+                // the leader judged the forwarded record and refused it: its reason is the caller's to act on
+                throw new FunctionServiceException(Kind.BAD_REQUEST, invalid.getMessage(), invalid);
             }
             throw new FunctionServiceException(Kind.INTERNAL, "Metadata write failed: " + cause, cause);
         } catch (TimeoutException e) {

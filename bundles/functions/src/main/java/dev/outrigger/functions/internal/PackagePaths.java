@@ -112,6 +112,18 @@ public final class PackagePaths {
     }
 
     /**
+     * @return a path that names a package at that location now, if any, as the topic says once read to its end: a
+     *     package uploaded by path belongs to no component
+     */
+    synchronized Optional<String> pathOf(String location) throws UnavailableException {
+        catchUp();
+        return paths.entrySet().stream()
+                .filter(entry -> entry.getValue().location().equals(location))
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    /**
      * Makes the path name that package, for every worker.
      *
      * @return the package it named before, if any (the caller deletes it)

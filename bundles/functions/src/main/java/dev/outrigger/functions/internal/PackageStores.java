@@ -21,7 +21,11 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = PackageStores.class)
 public final class PackageStores {
 
-    /** Where uploaded packages go, as with Pulsar's worker when package management is off. */
+    /**
+     * Where uploaded packages go, as with Pulsar's worker when package management is off. Locations of this scheme are
+     * named by the worker alone, never by a user's package URL: a ledger named by number could be another component's
+     * package, read by someone who may not read it and deleted along with the wrong function.
+     */
     static final String UPLOAD_SCHEME = "bookkeeper";
 
     /** A store and the service properties it was registered with. */
@@ -70,8 +74,8 @@ public final class PackageStores {
     }
 
     /**
-     * A package the user names by URL stays where it is; its scheme must be served, and its store must accept it for
-     * a new component or version ({@link PackageStore#checkUrl}).
+     * A package the user names by URL stays where it is; its scheme must be served, not be {@link #UPLOAD_SCHEME}, and
+     * its store must accept it for a new component or version ({@link PackageStore#checkUrl}).
      */
     PackageRef reference(String url) throws PackageException {
         String trimmed = url.trim();
@@ -81,10 +85,11 @@ public final class PackageStores {
         } catch (IllegalArgumentException e) {
             throw new PackageException(Reason.INVALID, "Invalid package url " + url + ": " + e.getMessage(), e);
         }
-        Registered registered = scheme == null ? null : byScheme.get(scheme);
+        Registered registered = scheme == null || scheme.equals(UPLOAD_SCHEME) ? null : byScheme.get(scheme);
         if (registered == null) {
             throw new PackageException(Reason.INVALID, "Unsupported package url " + url
-                    + " (supported schemes: " + byScheme.keySet() + ")");
+                    + " (supported schemes: " + byScheme.keySet().stream()
+                            .filter(served -> !served.equals(UPLOAD_SCHEME)).sorted().toList() + ")");
         }
         registered.store().checkUrl(trimmed);
         return new PackageRef(trimmed, null, -1);

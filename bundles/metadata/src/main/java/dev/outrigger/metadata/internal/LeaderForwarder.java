@@ -4,6 +4,7 @@ import dev.outrigger.api.cluster.WorkerChannel;
 import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.cluster.WorkerRequest;
 import dev.outrigger.api.cluster.WorkerResponse;
+import dev.outrigger.api.metadata.InvalidMetadataException;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class LeaderForwarder {
     /**
      * @throws NotLeaderException on 503: that worker does not lead (yet); worth another try
      * @throws StaleVersionException on 409
-     * @throws IllegalArgumentException on 400
+     * @throws InvalidMetadataException on 400: the leader refused the record (its validators did, or its shape)
      * @throws MetadataUnavailableException if the leader cannot be reached or fails, or this worker has no channel
      */
     void send(WorkerInfo leader, MetadataWrite write) {
@@ -62,7 +63,7 @@ final class LeaderForwarder {
         switch (status) {
             case 409 -> throw new StaleVersionException(reason);
             case 503 -> throw new NotLeaderException(leader.workerId() + " answered 503: " + reason);
-            case 400 -> throw new IllegalArgumentException(reason);
+            case 400 -> throw new InvalidMetadataException(reason);
             default -> throw new MetadataUnavailableException("The leader " + leader.workerId() + " answered " + status
                     + " to the write of " + write + ": " + reason, null);
         }

@@ -1,8 +1,11 @@
 package dev.outrigger.metadata.internal;
 
+import dev.outrigger.api.metadata.ComponentType;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.metadata.InvalidMetadataException;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
+import dev.outrigger.api.metadata.MetadataValidator;
 import dev.outrigger.api.metadata.StaleVersionException;
 import dev.outrigger.api.rest.ErrorResponseException;
 import dev.outrigger.api.rest.RestResource;
@@ -14,9 +17,17 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The leader's side of a forwarded write: Pulsar's hidden {@code PUT /admin/v3/functions/leader/{tenant}/{namespace}/
@@ -24,6 +35,11 @@ import org.osgi.service.component.annotations.Reference;
  * sends protobuf as multipart); a delete is {@code ?delete=true&version=N} with no body. 204 once this worker, the
  * leader, has written and read back the record; 409 with the reason for a stale version; 503 where this worker is not
  * (yet) the leader, for the caller to try again.
+ *
+ * <p>A record is written only once the {@link MetadataValidator}s of its type accept it, as the public path would
+ * have: 400 with their reason otherwise, and 503 while no validator for its type is present (the bundle that owns the
+ * type is not active), since a record no one judged is never written. Deletes need no judgement: the version check
+ * is all a delete carries.
  *
  * <p>The class shares its root path with the functions resource: Jersey merges root resources of one path, so
  * {@code GET /admin/v3/functions/leader/ns/fn} still reaches a function of a tenant named "leader", as in Pulsar.
@@ -34,9 +50,34 @@ public final class LeaderWriteResource implements RestResource {
 
     private final LeaderWrites leader;
 
+    /** The validators present now, with the types each judges; they come and go with their bundles. */
+    private final Map<MetadataValidator, Set<ComponentType>> validators = new ConcurrentHashMap<>();
+
     @Activate
     public LeaderWriteResource(@Reference LeaderWrites leader) {
         this.leader = leader;
+    }
+
+    /** For tests: with these validators, each with its service properties. */
+    LeaderWriteResource(LeaderWrites leader, Map<MetadataValidator, Map<String, Object>> validators) {
+        this(leader);
+        validators.forEach(this::addValidator);
+    }
+
+    // Dynamic: a validator's bundle may come, go or be updated while this endpoint serves; meanwhile writes of its
+    // type answer 503.
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeValidator", updated = "updatedValidator")
+    void addValidator(MetadataValidator validator, Map<String, Object> properties) {
+        validators.put(validator, MetadataValidator.componentTypes(properties));
+    }
+
+    void updatedValidator(MetadataValidator validator, Map<String, Object> properties) {
+        addValidator(validator, properties);
+    }
+
+    void removeValidator(MetadataValidator validator) {
+        validators.remove(validator);
     }
 
     @PUT
@@ -51,13 +92,37 @@ public final class LeaderWriteResource implements RestResource {
             String body) {
         MetadataWrite write = parse(new FunctionKey(tenant, namespace, name), delete, version, body);
         try {
-            leader.writeAsLeader(write);
+            if (write.isDelete()) {
+                leader.writeAsLeader(write);
+            } else {
+                FunctionMetadata basis = leader.current(write.key()).orElse(null);
+                validate(basis, write.metadata());
+                leader.writeAsLeader(write, basis);
+            }
+        } catch (InvalidMetadataException e) {
+            throw new ErrorResponseException(400, e.getMessage());
         } catch (StaleVersionException e) {
             throw new ErrorResponseException(409, e.getMessage());
         } catch (NotLeaderException | MetadataUnavailableException e) {
             throw new ErrorResponseException(503, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ErrorResponseException(400, e.getMessage());
+        }
+    }
+
+    /** Every validator of the record's type must accept it, and there must be one. */
+    private void validate(FunctionMetadata current, FunctionMetadata proposed) {
+        List<MetadataValidator> judges = validators.entrySet().stream()
+                .filter(entry -> entry.getValue().contains(proposed.type()))
+                .map(Map.Entry::getKey)
+                .toList();
+        if (judges.isEmpty()) {
+            throw new ErrorResponseException(503, "This worker cannot validate " + proposed.type().name()
+                    .toLowerCase(Locale.ROOT) + " records now (no validator is active), so it does not "
+                    + "write " + proposed.key() + "; try again");
+        }
+        for (MetadataValidator judge : judges) {
+            judge.validate(current, proposed);
         }
     }
 

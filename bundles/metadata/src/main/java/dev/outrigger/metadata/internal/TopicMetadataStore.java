@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -330,7 +331,26 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     }
 
     @Override
+    public Optional<FunctionMetadata> current(FunctionKey key) {
+        return get(key);
+    }
+
+    @Override
     public void writeAsLeader(MetadataWrite write) {
+        writeAsLeader(write, current -> { });
+    }
+
+    @Override
+    public void writeAsLeader(MetadataWrite write, FunctionMetadata basis) {
+        writeAsLeader(write, current -> {
+            if (!Objects.equals(current, basis)) {
+                throw stale(write.isDelete() ? "Delete" : "Update", write.fullyQualifiedName()
+                        + " changed while the request was being checked");
+            }
+        });
+    }
+
+    private void writeAsLeader(MetadataWrite write, Consumer<FunctionMetadata> precondition) {
         tailer.awaitReady(settings.readyWait());
         LeaderWriter.Term leading = awaitLeadership();
         if (leading == null) {
@@ -338,13 +358,19 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
                     ? "Leader not yet ready. Please retry again"
                     : "Worker " + workerId + " is not the leader");
         }
-        onLeaderThread(leading, write);
+        onLeaderThread(leading, write, precondition);
     }
 
     private void onLeaderThread(LeaderWriter.Term leading, MetadataWrite write) {
+        onLeaderThread(leading, write, current -> { });
+    }
+
+    /** @param precondition told the current record after the version check; throws to refuse the write */
+    private void onLeaderThread(LeaderWriter.Term leading, MetadataWrite write,
+            Consumer<FunctionMetadata> precondition) {
         Future<?> done;
         try {
-            done = leaderThread.submit(() -> writeOnTopic(leading, write));
+            done = leaderThread.submit(() -> writeOnTopic(leading, write, precondition));
         } catch (RejectedExecutionException e) {
             throw new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", e);
         }
@@ -364,8 +390,12 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
         }
     }
 
-    /** On the leader thread: check the version, write, and wait until the tailer applied the record. */
-    private void writeOnTopic(LeaderWriter.Term leading, MetadataWrite write) {
+    /**
+     * On the leader thread: check the version and the precondition (what a forwarded record was judged against), write,
+     * and wait until the tailer applied the record.
+     */
+    private void writeOnTopic(LeaderWriter.Term leading, MetadataWrite write,
+            Consumer<FunctionMetadata> precondition) {
         Producer<byte[]> producer = writer.producer(leading);
         if (producer == null) {
             throw new NotLeaderException("Worker " + workerId + " is no longer the leader");
@@ -377,6 +407,7 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
             needsCatchUp = false;
         }
         checkVersion(write);
+        precondition.accept(tailer.current(write.fullyQualifiedName()));
         TopicTailer.Waiter waiter = tailer.expect(write);
         try {
             producer.newMessage()

@@ -4,6 +4,7 @@ import dev.outrigger.topics.FakeCluster;
 import dev.outrigger.topics.PlainWorkerChannel;
 import dev.outrigger.topics.PulsarFixture;
 import static dev.outrigger.metadata.internal.Components.await;
+import static dev.outrigger.metadata.internal.Components.describe;
 import static dev.outrigger.metadata.internal.Components.failure;
 import static dev.outrigger.metadata.internal.Components.function;
 import static org.awaitility.Awaitility.await;
@@ -13,9 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.outrigger.api.cluster.WorkerChannel;
 import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.metadata.ComponentType;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
+import dev.outrigger.api.metadata.InvalidMetadataException;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
+import dev.outrigger.api.metadata.MetadataValidator;
 import dev.outrigger.api.metadata.StaleVersionException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -29,7 +33,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,11 +84,34 @@ class LeaderForwardingTest {
         return store;
     }
 
-    /** A worker with its admin API: the leader endpoint, and a stand-in of the functions resource on its path. */
+    /**
+     * A worker with its admin API: the leader endpoint, with a validator of functions that accepts every record, and
+     * a stand-in of the functions resource on its path.
+     */
     private JerseyServer adminApi(TopicMetadataStore store) throws Exception {
-        JerseyServer server = new JerseyServer(new LeaderWriteResource(store), FunctionsStandIn.class);
+        return adminApi(store, Map.of((current, proposed) -> { }, functions()));
+    }
+
+    /** @param validators the validators present, with their service properties */
+    private JerseyServer adminApi(TopicMetadataStore store, Map<MetadataValidator, Map<String, Object>> validators)
+            throws Exception {
+        JerseyServer server = new JerseyServer(new LeaderWriteResource(store, validators), FunctionsStandIn.class);
         closing.add(0, server);
         return server;
+    }
+
+    private static Map<String, Object> functions() {
+        return Map.of(MetadataValidator.COMPONENT_TYPES, "FUNCTION");
+    }
+
+    /** A leader serving the endpoint with those validators, ready to write. */
+    private JerseyServer leaderApi(TopicMetadataStore leader, FakeCluster cluster,
+            Map<MetadataValidator, Map<String, Object>> validators) throws Exception {
+        JerseyServer api = adminApi(leader, validators);
+        cluster.leader(cluster.port(api.port()).self());
+        leader.becameLeader();
+        await().atMost(WAIT).until(leader::isLeaderReady);
+        return api;
     }
 
     /** What the functions bundle will serve on the same root path. */
@@ -232,6 +261,105 @@ class LeaderForwardingTest {
         FunctionMetadata f0 = function("public/default/f", 0);
         assertEquals(f0, await(leader.write(f0)), "the leader needs no channel to write");
         await().atMost(WAIT).until(() -> follower.get(f0.key()).isPresent());
+    }
+
+    /** What a superuser could send the endpoint directly: a record no public path would write. */
+    @Test
+    void aForgedRecordIsRefusedWith400AndNothingIsWritten() throws Exception {
+        String topic = pulsar.newTopic("md", "metadata");
+        FakeCluster cluster = new FakeCluster("leader");
+        TopicMetadataStore leader = store(topic, cluster);
+        List<String> judged = new CopyOnWriteArrayList<>();
+        MetadataValidator validator = (current, proposed) -> {
+            judged.add(describe(current) + ">" + describe(proposed));
+            if (proposed.config().contains("forged")) {
+                throw new InvalidMetadataException("Function parallelism must be a positive number");
+            }
+        };
+        JerseyServer api = leaderApi(leader, cluster, Map.of(validator, functions()));
+
+        FunctionMetadata forged = new FunctionMetadata(FunctionKey.parse("public/default/f"), ComponentType.FUNCTION,
+                0, 1L, "{\"parallelism\":0,\"forged\":true}", null, Map.of());
+        HttpResponse<String> refused = put(api, "/admin/v3/functions/leader/public/default/f",
+                new String(MetadataCodec.toJson(forged)));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertEquals("Function parallelism must be a positive number", MetadataCodec.reason(refused.body()));
+        assertEquals(List.of("->f@0"), judged);
+        assertEquals(Optional.empty(), leader.get(forged.key()));
+        assertEquals(0, pulsar.messages(topic, false).size(), "nothing was written");
+
+        // through another worker's store: the leader's reason reaches the writer, and still nothing is written
+        TopicMetadataStore follower = store(topic, new FakeCluster("follower").leader(cluster.self()));
+        Throwable failure = failure(follower.write(forged));
+        assertInstanceOf(InvalidMetadataException.class, failure);
+        assertEquals("Function parallelism must be a positive number", failure.getMessage());
+        assertEquals(0, pulsar.messages(topic, false).size(), "nothing was written");
+
+        // an update is judged against the version it replaces, and a valid one is written
+        FunctionMetadata f0 = function("public/default/f", 0);
+        await(follower.write(f0));
+        FunctionMetadata forgedUpdate = f0.update("{\"forged\":true}", f0.packageRef());
+        assertInstanceOf(InvalidMetadataException.class, failure(follower.write(forgedUpdate)));
+        assertEquals(Optional.of(f0), leader.get(f0.key()));
+        assertEquals(List.of("->f@0", "->f@0", "->f@0", "f@0>f@1"), judged);
+        assertEquals(1, pulsar.messages(topic, false).size(), "only the valid record was written");
+    }
+
+    @Test
+    void withoutAValidatorOfItsTypeNoRecordIsWrittenAndDeletesStillAre() throws Exception {
+        String topic = pulsar.newTopic("md", "metadata");
+        FakeCluster cluster = new FakeCluster("leader");
+        TopicMetadataStore leader = store(topic, cluster);
+        // a validator of sources and sinks only: functions have none
+        MetadataValidator sources = (current, proposed) -> { };
+        JerseyServer api = leaderApi(leader, cluster,
+                Map.of(sources, Map.of(MetadataValidator.COMPONENT_TYPES, new String[] {"SOURCE", "SINK", "NONE"})));
+
+        FunctionMetadata f0 = function("public/default/f", 0);
+        HttpResponse<String> unjudged = put(api, "/admin/v3/functions/leader/public/default/f",
+                new String(MetadataCodec.toJson(f0)));
+        assertEquals(503, unjudged.statusCode(), unjudged.body());
+        assertTrue(MetadataCodec.reason(unjudged.body()).contains("cannot validate function records"),
+                unjudged.body());
+        assertEquals(Optional.empty(), leader.get(f0.key()));
+        assertEquals(0, pulsar.messages(topic, false).size(), "nothing was written");
+
+        // the leader's own writes come from its public path, which validated them; a delete needs no judgement
+        await(leader.write(f0));
+        HttpResponse<String> deleted = put(api, "/admin/v3/functions/leader/public/default/f?delete=true&version=0",
+                "");
+        assertEquals(204, deleted.statusCode(), deleted.body());
+        assertEquals(Optional.empty(), leader.get(f0.key()));
+    }
+
+    @Test
+    void aRecordThatChangedWhileItWasJudgedIsNotWritten() throws Exception {
+        String topic = pulsar.newTopic("md", "metadata");
+        FakeCluster cluster = new FakeCluster("leader");
+        TopicMetadataStore leader = store(topic, cluster);
+        FunctionMetadata judgedAgainst = function("public/default/f", 0);
+        FunctionMetadata recreated = new FunctionMetadata(judgedAgainst.key(), ComponentType.FUNCTION, 0, 2L,
+                "{\"other\":true}", null, Map.of());
+        MetadataValidator racing = (current, proposed) -> {
+            if (judgedAgainst.equals(current)) {
+                // meanwhile the function is deleted and created again, at the same version: what was judged is gone
+                try {
+                    await(leader.delete(current.key(), 0));
+                    await(leader.write(recreated));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }
+        };
+        JerseyServer api = leaderApi(leader, cluster, Map.of(racing, functions()));
+        await(leader.write(judgedAgainst));
+
+        HttpResponse<String> stale = put(api, "/admin/v3/functions/leader/public/default/f",
+                new String(MetadataCodec.toJson(judgedAgainst.update("{\"v\":1}", judgedAgainst.packageRef()))));
+        assertEquals(409, stale.statusCode(), stale.body());
+        assertTrue(MetadataCodec.reason(stale.body()).contains("changed while the request was being checked"),
+                stale.body());
+        assertEquals(Optional.of(recreated), leader.get(judgedAgainst.key()));
     }
 
     private static HttpResponse<String> put(JerseyServer server, String path, String body) throws Exception {
