@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertSame;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.cleanCaches;
@@ -139,6 +140,26 @@ public class ProviderHotSwapIT {
         options.add(workingDirectory(work.resolve("exam").toString()));
         options.add(cleanCaches(true));
         return options.toArray(Option[]::new);
+    }
+
+    /**
+     * The token key is in ConfigAdmin (where the configuration bundle put it) and nowhere a service shows it: no
+     * service property of any bundle, the providers' and Felix HTTP's included, holds it.
+     */
+    @Test
+    public void noServicePropertyHoldsTheTokenKey() throws Exception {
+        String key = System.getProperty(TOKEN_KEY_PROPERTY);
+        ServiceReference<?>[] services = context.getAllServiceReferences(null, null);
+        assertTrue("no services?", services != null && services.length > 50);
+        for (ServiceReference<?> service : services) {
+            for (String name : service.getPropertyKeys()) {
+                Object value = service.getProperty(name);
+                String text = value instanceof Object[] array ? java.util.Arrays.deepToString(array)
+                        : String.valueOf(value);
+                assertFalse("service " + service.getProperty(Constants.OBJECTCLASS) + " property " + name
+                        + " holds the token key", text.contains(key));
+            }
+        }
     }
 
     @Test
