@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.commons.codec.digest.Md5Crypt;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.AuthenticationFactory;
@@ -86,11 +87,22 @@ class WorkerSecuritySecureIT {
         Workers.awaitReady(follower, followerConfig, pulsar.adminToken());
     }
 
-    /** A proxy role on top of the cluster's superusers; the proxy is a superuser as Pulsar operators set it up. */
+    /**
+     * A proxy role on top of the cluster's superusers (the proxy is a superuser as Pulsar operators set it up), and
+     * Pulsar's basic authentication beside tokens, with an htpasswd line ({@code $apr1$}) for a superuser.
+     */
     private static WorkerConfig secured(WorkerConfig config) {
+        String users = "basic-admin:" + Md5Crypt.apr1Crypt(BASIC_PASSWORD, "s4ltS4lt") + "\n";
         return config.set("superUserRoles", List.of(LocalPulsarCluster.ADMIN_ROLE, LocalPulsarCluster.WORKER_ROLE,
-                "proxy")).set("proxyRoles", List.of("proxy"));
+                        "proxy", "basic-admin"))
+                .set("proxyRoles", List.of("proxy"))
+                .set("authenticationProviders", List.of(LocalPulsarCluster.TOKEN_AUTH_PROVIDER,
+                        "org.apache.pulsar.broker.authentication.AuthenticationProviderBasic"))
+                .property("basicAuthConf", "data:;base64," + Base64.getEncoder().encodeToString(
+                        users.getBytes(StandardCharsets.UTF_8)));
     }
+
+    private static final String BASIC_PASSWORD = "open sesame";
 
     @AfterAll
     void stop() {
@@ -144,6 +156,22 @@ class WorkerSecuritySecureIT {
             assertEquals(2, admin.worker().getCluster().size());
             assertNotNull(admin.worker().getClusterLeader());
         }
+    }
+
+    @Test
+    void basicAuthenticationWorksBesideTokensAsWithPulsar() throws Exception {
+        try (PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(leaderConfig.adminUrl())
+                .authentication(AuthenticationFactory.create("org.apache.pulsar.client.impl.auth.AuthenticationBasic",
+                        "{\"userId\":\"basic-admin\",\"password\":\"" + BASIC_PASSWORD + "\"}")).build()) {
+            assertEquals(2, admin.worker().getCluster().size());
+        }
+        String wrong = Base64.getEncoder().encodeToString("basic-admin:not it".getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> refused = Workers.HTTP.send(HttpRequest.newBuilder(URI.create(leaderConfig.adminUrl()
+                + "/admin/v2/worker/cluster")).header("Authorization", "Basic " + wrong).build(),
+                HttpResponse.BodyHandlers.ofString());
+        bodies.add(refused.body());
+        assertRefused(401, AUTHENTICATION_REQUIRED, refused);
+        assertTrue(leader.log().lines().noneMatch(line -> line.contains(BASIC_PASSWORD)), "the password is logged");
     }
 
     @Test
