@@ -155,6 +155,63 @@ class TlsIT {
         }
     }
 
+    /**
+     * Workers that need a trusted client certificate from everyone, each other included: they present their broker
+     * client's {@code AuthenticationTls} certificate when one forwards a write to the leader.
+     */
+    @Test
+    void workersThatNeedClientCertificatesPresentTheirOwnToEachOther() throws Exception {
+        LocalPulsarCluster pulsar = SharedPulsarCluster.get();
+        Path dir = Workers.workDir("tls-mutual");
+        LoopbackCertificate server = LoopbackCertificate.create(dir, "worker");
+        LoopbackCertificate workerClient = LoopbackCertificate.create(dir, "worker-client");
+        LoopbackCertificate admin = LoopbackCertificate.create(dir, "cert-admin");
+        Path trusted = dir.resolve("trusted.pem");
+        Files.writeString(trusted, Files.readString(server.certificate())
+                + Files.readString(workerClient.certificate()) + Files.readString(admin.certificate()));
+        String namespace = "public/tls-mutual-" + UUID.randomUUID().toString().substring(0, 8);
+        int port1 = WorkerConfig.freePort();
+        int port2 = WorkerConfig.freePort();
+        Path examplesJar = TestClasspath.jar("/org/apache/pulsar/pulsar-functions-api-examples/");
+        try (WorkerProcess first = Workers.start("tls-mutual-1", mutual(pulsar, "tls-mutual-1", namespace, server,
+                        port1, trusted, workerClient));
+                WorkerProcess second = Workers.start("tls-mutual-2", mutual(pulsar, "tls-mutual-2", namespace, server,
+                        port2, trusted, workerClient))) {
+            for (int port : List.of(port1, port2)) {
+                WorkerProcess worker = port == port1 ? first : second;
+                try (PulsarAdmin asAdmin = tlsAdmin(port, server, admin)) {
+                    await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() -> {
+                        if (!worker.isAlive()) {
+                            throw new AssertionError("The worker exited:\n" + worker.log());
+                        }
+                        return asAdmin.worker().getCluster().size() == 2;
+                    });
+                    FunctionConfig function = ExampleFunctions.exclamation(namespace.substring("public/".length()),
+                            "mutual-" + port);
+                    asAdmin.functions().createFunction(function, examplesJar.toString());
+                    assertEquals(ExampleFunctions.EXCLAMATION, asAdmin.functions()
+                            .getFunction("public", function.getNamespace(), function.getName()).getClassName());
+                }
+            }
+        }
+    }
+
+    private static WorkerConfig mutual(LocalPulsarCluster pulsar, String id, String namespace,
+            LoopbackCertificate server, int port, Path trusted, LoopbackCertificate workerClient) {
+        return tlsWorker(pulsar, id, namespace, server, port)
+                .set("tlsTrustCertsFilePath", trusted.toString())
+                .set("tlsRequireTrustedClientCertOnConnect", true)
+                .set("authenticationEnabled", true)
+                .set("authenticationProviders",
+                        List.of("org.apache.pulsar.broker.authentication.AuthenticationProviderTls"))
+                .set("authorizationEnabled", true)
+                .set("superUserRoles", List.of("worker-client", "cert-admin"))
+                .set("brokerClientAuthenticationEnabled", true)
+                .set("brokerClientAuthenticationPlugin", "org.apache.pulsar.client.impl.auth.AuthenticationTls")
+                .set("brokerClientAuthenticationParameters", "tlsCertFile:" + workerClient.certificate()
+                        + ",tlsKeyFile:" + workerClient.key());
+    }
+
     private static PulsarAdmin tlsAdmin(int port, LoopbackCertificate server, LoopbackCertificate client)
             throws Exception {
         var builder = PulsarAdmin.builder().serviceHttpUrl("https://127.0.0.1:" + port)

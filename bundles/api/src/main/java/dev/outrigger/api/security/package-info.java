@@ -4,7 +4,7 @@
  * decision point the REST edge asks; {@link WorkerCredentials} is what this worker presents to other workers.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.outrigger.api.security;
 
 import org.osgi.annotation.bundle.Export;

@@ -113,6 +113,27 @@ public final class PulsarClients {
     private record BrokerClientCredentials(Authentication authentication) implements WorkerCredentials {
 
         @Override
+        public java.util.Optional<TlsClientKey> tlsClientKey() {
+            if (authentication == null) {
+                return java.util.Optional.empty();
+            }
+            try {
+                var data = authentication.getAuthData();
+                if (!data.hasDataForTls() || data.getTlsCertificates() == null || data.getTlsPrivateKey() == null) {
+                    return java.util.Optional.empty();
+                }
+                java.util.List<java.security.cert.X509Certificate> chain = java.util.Arrays.stream(
+                                data.getTlsCertificates())
+                        .filter(java.security.cert.X509Certificate.class::isInstance)
+                        .map(java.security.cert.X509Certificate.class::cast).toList();
+                return java.util.Optional.of(new TlsClientKey(chain, data.getTlsPrivateKey()));
+            } catch (Exception e) {
+                throw new IllegalStateException("The broker client authentication "
+                        + authentication.getAuthMethodName() + " gave no TLS key: " + e.getClass().getName(), e);
+            }
+        }
+
+        @Override
         public Map<String, String> httpHeaders(String host) {
             if (authentication == null) {
                 return Map.of();

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -39,8 +40,12 @@ public final class HttpWorkerChannel implements WorkerChannel {
     private static final Logger LOG = LoggerFactory.getLogger(HttpWorkerChannel.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-    private volatile HttpClient http = client(null);
-    private volatile String scheme = "http";
+    private final HttpClient plain = client(null);
+    private volatile ChannelConfiguration config;
+    /** The TLS client last built, and the client key it presents (null for none). */
+    private volatile TlsClient tlsClient;
+
+    private record TlsClient(ChannelConfiguration config, WorkerCredentials.TlsClientKey key, HttpClient http) {}
 
     // Optional: without client authentication (or while the pulsar bundle restarts) requests go without credentials,
     // and the other worker decides whether it serves them.
@@ -56,8 +61,33 @@ public final class HttpWorkerChannel implements WorkerChannel {
     /** TLS settings change with the configuration file; requests in flight finish on the client they started on. */
     @Modified
     void modified(ChannelConfiguration config) throws IOException {
-        http = client(config.tlsEnabled() ? WorkerTrust.context(config) : null);
-        scheme = config.tlsEnabled() ? "https" : "http";
+        if (config.tlsEnabled()) {
+            WorkerTrust.context(config, null); // a trust file that cannot be read fails the change, not a request
+        }
+        this.config = config;
+    }
+
+    /**
+     * The client for this configuration and the credentials' client key: rebuilt when either changed (a key rotated
+     * by the broker client's authentication is presented from then on).
+     */
+    private HttpClient client(ChannelConfiguration current, WorkerCredentials credentials) throws IOException {
+        if (current == null || !current.tlsEnabled()) {
+            return plain;
+        }
+        WorkerCredentials.TlsClientKey key;
+        try {
+            key = credentials == null ? null : credentials.tlsClientKey().orElse(null);
+        } catch (RuntimeException e) {
+            throw new IOException("This worker's TLS client key cannot be had: " + e.getMessage(), e);
+        }
+        TlsClient built = tlsClient;
+        if (built != null && built.config() == current && Objects.equals(built.key(), key)) {
+            return built.http();
+        }
+        HttpClient http = client(WorkerTrust.context(current, key));
+        tlsClient = new TlsClient(current, key, http);
+        return http;
     }
 
     // Redirects are not followed: a worker answers for itself, and a redirect must not carry the credentials elsewhere.
@@ -78,7 +108,10 @@ public final class HttpWorkerChannel implements WorkerChannel {
 
     @Override
     public WorkerResponse send(WorkerInfo worker, WorkerRequest request) throws IOException, InterruptedException {
-        URI uri = uri(scheme, worker, request);
+        ChannelConfiguration current = config;
+        WorkerCredentials currentCredentials = credentials;
+        HttpClient http = client(current, currentCredentials);
+        URI uri = uri(current != null && current.tlsEnabled() ? "https" : "http", worker, request);
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(request.timeout())
                 // the admin API speaks JSON, and Pulsar's admin client asks for it
@@ -89,15 +122,15 @@ public final class HttpWorkerChannel implements WorkerChannel {
         if (request.contentType() != null) {
             builder.header("Content-Type", request.contentType());
         }
-        addCredentials(builder, worker);
+        addCredentials(builder, worker, currentCredentials);
         HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
         // never the headers: they hold the credentials
         LOG.debug("{} answered {} to {}", worker.workerId(), response.statusCode(), request);
         return new WorkerResponse(response.statusCode(), response.body());
     }
 
-    private void addCredentials(HttpRequest.Builder builder, WorkerInfo worker) throws IOException {
-        WorkerCredentials current = credentials;
+    private static void addCredentials(HttpRequest.Builder builder, WorkerInfo worker, WorkerCredentials current)
+            throws IOException {
         if (current == null) {
             return;
         }

@@ -11,6 +11,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import dev.outrigger.api.security.WorkerCredentials;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -20,23 +23,38 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * The TLS context of calls to other workers, from Pulsar's keys: the CAs of {@code tlsTrustCertsFilePath} (else the
- * JDK's), {@code tlsAllowInsecureConnection} and {@code tlsEnableHostnameVerification}. The JDK's HTTP client always
+ * JDK's), {@code tlsAllowInsecureConnection} and {@code tlsEnableHostnameVerification}; and the client certificate
+ * of this worker's broker client authentication, for workers that need one. The JDK's HTTP client always
  * asks for the host name check; trust managers that check the chain only are how it is turned off.
  */
 final class WorkerTrust {
 
     private WorkerTrust() {}
 
-    static SSLContext context(ChannelConfiguration config) throws IOException {
+    /** @param clientKey the certificate to present when a worker asks for one, or null */
+    static SSLContext context(ChannelConfiguration config, WorkerCredentials.TlsClientKey clientKey)
+            throws IOException {
         try {
             X509TrustManager trust = config.tlsAllowInsecureConnection() ? new TrustAll()
                     : chainOnlyUnless(config.tlsEnableHostnameVerification(), trustManager(config.tlsTrustCertsFilePath()));
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {trust}, null);
+            context.init(clientKey == null ? null : keyManagers(clientKey), new TrustManager[] {trust}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IOException("Cannot set up TLS to the other workers: " + e.getMessage(), e);
         }
+    }
+
+    private static KeyManager[] keyManagers(WorkerCredentials.TlsClientKey clientKey)
+            throws IOException, GeneralSecurityException {
+        // in memory only; the password protects nothing here, the store never leaves this object
+        char[] password = new char[0];
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("worker", clientKey.key(), password, clientKey.chain().toArray(Certificate[]::new));
+        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        factory.init(store, password);
+        return factory.getKeyManagers();
     }
 
     private static X509ExtendedTrustManager trustManager(String caFile) throws IOException, GeneralSecurityException {
