@@ -141,6 +141,14 @@ final class WorkerYamlReader {
         });
         errors.addAll(caseClashes(worker, source));
         TlsSettings tls = TlsSettings.of(values);
+        if (tls.enabled() && Boolean.TRUE.equals(values.get("tlsAllowInsecureConnection"))) {
+            warnings.add("tlsAllowInsecureConnection in " + source + " applies to the worker's own TLS connections "
+                    + "(to the brokers and other workers); the TLS listener still refuses client certificates it "
+                    + "does not trust");
+        }
+        if (values.get("tlsProvider") instanceof String provider && !provider.isBlank()) {
+            warnings.add("tlsProvider in " + source + " is not applicable: the TLS listener uses the JDK's provider");
+        }
         // Pulsar's workerPort: null turns plain HTTP off; absent means the default port
         boolean plainHttpOff = root.has("workerPort") && root.get("workerPort").isNull();
         if (errors.isEmpty()) {

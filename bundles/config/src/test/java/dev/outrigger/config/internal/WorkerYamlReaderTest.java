@@ -549,4 +549,19 @@ class WorkerYamlReaderTest {
         assertTrue(onlyError("brokerClientAuthenticationParameters: file:///no/such/token\n")
                 .contains("brokerClientAuthenticationParameters"));
     }
+
+    @Test
+    void tlsKeysTheListenerDoesNotActOnAreWarnedAbout() {
+        Result result = valid("""
+                tlsEnabled: true
+                workerPortTls: 7443
+                tlsCertificateFilePath: /c.pem
+                tlsKeyFilePath: /k.pem
+                tlsAllowInsecureConnection: true
+                tlsProvider: Conscrypt
+                """);
+        assertEquals(2, result.warnings().size(), result.warnings()::toString);
+        assertTrue(result.warnings().get(0).contains("tlsAllowInsecureConnection"), result.warnings()::toString);
+        assertTrue(result.warnings().get(1).contains("tlsProvider"), result.warnings()::toString);
+    }
 }
