@@ -99,8 +99,6 @@ public class ProviderHotSwapIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        Path home = Distribution.home();
-        Path work = home.getParent().resolveSibling("paxexam-hotswap");
         // The worker's token key, made here: the test signs its tokens with it (the open cluster has none).
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
@@ -113,33 +111,9 @@ public class ProviderHotSwapIT {
                 .set("authorizationEnabled", true)
                 .set("superUserRoles", List.of(TOKEN_ROLE, "alice-v2"))
                 .property("tokenSecretKey", "data:;base64," + encodedKey);
-        Path yaml = worker.write(work.resolve("functions_worker.yml"));
-        Files.createDirectories(work.resolve("deploy"));
-
-        List<Option> options = new ArrayList<>();
-        Properties framework = new Properties();
-        try (InputStream in = Files.newInputStream(home.resolve("conf/framework.properties"))) {
-            framework.load(in);
-        }
-        for (String name : framework.stringPropertyNames()) {
-            options.add(frameworkProperty(name).value(framework.getProperty(name)
-                    .replace("${outrigger.home}", work.toString())));
-        }
-        options.add(frameworkProperty(Lifecycle.CONFIG_FILE_PROPERTY).value(yaml.toString()));
-        options.add(frameworkStartLevel(30));
-        for (FeatureBundle bundle : Distribution.workerBundles()) {
-            options.add(bundle(Distribution.jar(bundle).toUri().toString())
-                    .startLevel(bundle.startLevel() > 0 ? bundle.startLevel() : 20));
-        }
-        options.add(junitBundles());
-        options.add(bundle(TestClasspath.jar("/org/hamcrest/hamcrest/").toUri().toString()));
-        options.add(bundle(TestClasspath.jar("/org/awaitility/awaitility/").toUri().toString()));
-        options.add(systemProperty(ADMIN_URL_PROPERTY).value(worker.adminUrl()));
-        options.add(systemProperty(TOKEN_KEY_PROPERTY).value(encodedKey));
-        options.add(systemProperty("org.slf4j.simpleLogger.log.org.apache.pulsar").value("warn"));
-        options.add(workingDirectory(work.resolve("exam").toString()));
-        options.add(cleanCaches(true));
-        return options.toArray(Option[]::new);
+        return PaxExamWorker.options("paxexam-hotswap", worker,
+                systemProperty(ADMIN_URL_PROPERTY).value(worker.adminUrl()),
+                systemProperty(TOKEN_KEY_PROPERTY).value(encodedKey));
     }
 
     /**

@@ -73,36 +73,10 @@ public class WorkerFeatureIT {
 
     @Configuration
     public Option[] configuration() throws IOException {
-        Path home = Distribution.home();
-        Path work = home.getParent().resolveSibling("paxexam");
-        LocalPulsarCluster pulsar = SharedPulsarCluster.get();
-        WorkerConfig worker = WorkerConfig.forCluster(pulsar, "paxexam", "public/paxexam-" + UUID.randomUUID());
-        Path yaml = worker.write(work.resolve("functions_worker.yml"));
-        Files.createDirectories(work.resolve("deploy"));
-
-        List<Option> options = new ArrayList<>();
-        Properties framework = new Properties();
-        try (InputStream in = Files.newInputStream(home.resolve("conf/framework.properties"))) {
-            framework.load(in);
-        }
-        for (String name : framework.stringPropertyNames()) {
-            options.add(frameworkProperty(name).value(framework.getProperty(name)
-                    .replace("${outrigger.home}", work.toString())));
-        }
-        options.add(frameworkProperty(Lifecycle.CONFIG_FILE_PROPERTY).value(yaml.toString()));
-        options.add(frameworkStartLevel(30));
-        for (FeatureBundle bundle : Distribution.workerBundles()) {
-            options.add(bundle(Distribution.jar(bundle).toUri().toString())
-                    .startLevel(bundle.startLevel() > 0 ? bundle.startLevel() : 20));
-        }
-        options.add(junitBundles());
-        options.add(bundle(TestClasspath.jar("/org/hamcrest/hamcrest/").toUri().toString()));
-        options.add(bundle(TestClasspath.jar("/org/awaitility/awaitility/").toUri().toString()));
-        options.add(systemProperty(ADMIN_URL_PROPERTY).value(worker.adminUrl()));
-        options.add(systemProperty("org.slf4j.simpleLogger.log.org.apache.pulsar").value("warn"));
-        options.add(workingDirectory(work.resolve("exam").toString()));
-        options.add(cleanCaches(true));
-        return options.toArray(Option[]::new);
+        WorkerConfig worker = WorkerConfig.forCluster(SharedPulsarCluster.get(), "paxexam",
+                "public/paxexam-" + UUID.randomUUID());
+        return PaxExamWorker.options("paxexam", worker,
+                systemProperty(ADMIN_URL_PROPERTY).value(worker.adminUrl()));
     }
 
     @Test

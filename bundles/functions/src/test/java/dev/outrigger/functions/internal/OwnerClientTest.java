@@ -1,5 +1,6 @@
 package dev.outrigger.functions.internal;
 
+import dev.outrigger.topics.PlainWorkerChannel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.outrigger.auth.oidc.internal;
 
+import dev.outrigger.auth.support.BearerToken;
 import dev.outrigger.api.config.ConfigurationPids;
 import dev.outrigger.api.security.AuthenticationException;
 import dev.outrigger.api.security.AuthenticationProvider;
@@ -37,8 +38,6 @@ public final class OidcAuthenticationProvider implements AuthenticationProvider 
     static final String METHOD = "token";
 
     private static final Logger LOG = LoggerFactory.getLogger(OidcAuthenticationProvider.class);
-    private static final String HEADER = "Authorization";
-    private static final String BEARER = "Bearer ";
 
     private final Clock clock;
     private final LongSupplier ticker;
@@ -127,15 +126,7 @@ public final class OidcAuthenticationProvider implements AuthenticationProvider 
 
     @Override
     public String authenticate(AuthenticationRequest request) throws AuthenticationException {
-        // RFC 6750 as Pulsar reads it: the exact prefix "Bearer "
-        String header = request.header(HEADER).orElse(null);
-        if (header == null || !header.startsWith(BEARER)) {
-            throw new AuthenticationException("Invalid HTTP Authorization header: no Bearer token");
-        }
-        String token = header.substring(BEARER.length()).strip();
-        if (token.isEmpty()) {
-            throw new AuthenticationException("Blank token found");
-        }
+        String token = BearerToken.from(request);
         State current = state;
         if (current.validator() == null) {
             throw new AuthenticationException("OpenID Connect authentication is misconfigured: " + current.problem());
