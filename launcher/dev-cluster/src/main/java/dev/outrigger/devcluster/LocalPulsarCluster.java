@@ -2,16 +2,9 @@ package dev.outrigger.devcluster;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -47,8 +40,6 @@ public final class LocalPulsarCluster implements AutoCloseable {
     public static final String CLUSTER_NAME = "standalone";
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-    private static final int LOG_TAIL_LINES = 30;
     private static final String LOOPBACK = "127.0.0.1";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
@@ -200,14 +191,14 @@ public final class LocalPulsarCluster implements AutoCloseable {
                     "org.apache.zookeeper.server.ZooKeeperServerMain", List.of(zooCfg.toString()),
                     logs.resolve("zookeeper.log"), true);
             started.add(zk);
-            awaitZooKeeper(zk, zkPort, deadline);
+            Readiness.awaitZooKeeper(zk, LOOPBACK, zkPort, deadline);
             progress("ZooKeeper ready on " + LOOPBACK + ":" + zkPort + " in " + seconds(t0) + " (pid " + zk.pid() + ")");
 
             long t1 = System.nanoTime();
             Path standaloneConf = conf.resolve("standalone.conf");
             // Owner-only: in secure mode it holds the admin token.
-            writeOwnerOnly(standaloneConf, standaloneConf(zkPort, brokerPort, webPort, secretKey, adminToken)
-                    + tlsConf(brokerTlsPort, webTlsPort, certificate));
+            writeOwnerOnly(standaloneConf, StandaloneConf.standalone(zkPort, brokerPort, webPort, secretKey, adminToken)
+                    + StandaloneConf.tls(brokerTlsPort, webTlsPort, certificate));
             List<String> jvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=512m",
                     "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.tryReflectionSetAccessible=true",
                     "-Djute.maxbuffer=10485760",
@@ -226,7 +217,7 @@ public final class LocalPulsarCluster implements AutoCloseable {
                     logs.resolve("broker.log"), true);
             started.add(standalone);
             String webUrl = "http://" + LOOPBACK + ":" + webPort;
-            awaitBroker(standalone, webUrl, adminToken, deadline);
+            Readiness.awaitBroker(standalone, webUrl, adminToken, deadline);
             progress("Pulsar broker ready at pulsar://" + LOOPBACK + ":" + brokerPort + ", " + webUrl + " in "
                     + seconds(t1) + " (pid " + standalone.pid() + (adminToken == null ? "" : ", token authentication")
                     + ")");
@@ -243,167 +234,6 @@ public final class LocalPulsarCluster implements AutoCloseable {
             stopAll(started);
             throw e;
         }
-    }
-
-    static String standaloneConf(int zkPort, int brokerPort, int webPort) {
-        return standaloneConf(zkPort, brokerPort, webPort, null, null);
-    }
-
-    /**
-     * @param secretKey   the token secret key file, or null for a cluster without security
-     * @param adminToken  the {@value #ADMIN_ROLE} token the broker's own clients authenticate with (standalone creates
-     *                    the cluster, tenant and namespace through its admin client), or null without security
-     */
-    static String standaloneConf(int zkPort, int brokerPort, int webPort, Path secretKey, String adminToken) {
-        String zk = "zk:" + LOOPBACK + ":" + zkPort;
-        List<String> lines = new ArrayList<>(List.of(
-                "clusterName=" + CLUSTER_NAME,
-                "metadataStoreUrl=" + zk,
-                "configurationMetadataStoreUrl=" + zk,
-                "advertisedAddress=" + LOOPBACK,
-                "bindAddress=" + LOOPBACK,
-                "brokerServicePort=" + brokerPort,
-                "webServicePort=" + webPort,
-                "functionsWorkerEnabled=false",
-                "managedLedgerDefaultEnsembleSize=1",
-                "managedLedgerDefaultWriteQuorum=1",
-                "managedLedgerDefaultAckQuorum=1",
-                "managedLedgerCacheSizeMB=64",
-                "transactionCoordinatorEnabled=false",
-                "allowAutoTopicCreationType=non-partitioned",
-                // Package management (function://, sink://, source:// packages), with Pulsar's default storage:
-                // DistributedLog on this cluster's bookie and ZooKeeper.
-                "enablePackagesManagement=true",
-                "packagesManagementStorageProvider="
-                        + "org.apache.pulsar.packages.management.storage.bookkeeper.BookKeeperPackagesStorageProvider",
-                "packagesReplicas=1",
-                // read from the file's keys, not the broker's defaults: without it DistributedLog's metadata lacks
-                // the ledgers path and the broker does not start
-                "packagesManagementLedgerRootPath=/ledgers",
-                // The bookie reads this same file.
-                "allowLoopback=true",
-                "httpServerEnabled=false",
-                "journalSyncData=false",
-                // Only read if ledgerStorageClass is set to DbLedgerStorage (the bookie here runs BookKeeper's default,
-                // InterleavedLedgerStorage); they stop it from taking a quarter of direct memory for caches.
-                "dbStorage_writeCacheMaxSizeMb=16",
-                "dbStorage_readAheadCacheMaxSizeMb=16",
-                "dbStorage_rocksDB_blockCacheSize=16777216"));
-        if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
-            // Keeps the bookie on loopback; the interface has another name elsewhere (lo0 on macOS).
-            lines.add("listeningInterface=lo");
-        }
-        if (secretKey != null) {
-            Objects.requireNonNull(adminToken, "adminToken");
-            lines.addAll(List.of(
-                    "authenticationEnabled=true",
-                    "authenticationProviders=" + TOKEN_AUTH_PROVIDER,
-                    "tokenSecretKey=" + PulsarTokens.secretKeyUrl(secretKey),
-                    "authorizationEnabled=true",
-                    "superUserRoles=" + ADMIN_ROLE + "," + WORKER_ROLE,
-                    "brokerClientAuthenticationPlugin=" + TOKEN_AUTH_PLUGIN,
-                    "brokerClientAuthenticationParameters=token:" + adminToken));
-        }
-        return String.join("\n", lines) + "\n";
-    }
-
-    /** The broker's TLS listeners with a loopback certificate; empty without one. */
-    static String tlsConf(int brokerTlsPort, int webTlsPort, LoopbackCertificate certificate) {
-        if (certificate == null) {
-            return "";
-        }
-        return String.join("\n",
-                "brokerServicePortTls=" + brokerTlsPort,
-                "webServicePortTls=" + webTlsPort,
-                "tlsCertificateFilePath=" + certificate.certificate(),
-                "tlsKeyFilePath=" + certificate.key(),
-                "tlsTrustCertsFilePath=" + certificate.certificate(),
-                "tlsRequireTrustedClientCertOnConnect=false",
-                "") ;
-    }
-
-    private static void awaitZooKeeper(JavaProcess zk, int port, long deadline) throws InterruptedException {
-        String last = "no answer yet";
-        while (true) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(LOOPBACK, port), 1000);
-                socket.setSoTimeout(2000);
-                OutputStream out = socket.getOutputStream();
-                out.write("ruok".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                if ("imok".equals(answer.trim())) {
-                    return;
-                }
-                last = "ruok answered '" + answer.trim() + "'";
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            checkProgress(zk, deadline, "ZooKeeper on " + LOOPBACK + ":" + port + " (ruok -> imok)", last);
-        }
-    }
-
-    /** @param adminToken sent as a bearer token when not null */
-    private static void awaitBroker(JavaProcess broker, String webUrl, String adminToken, long deadline)
-            throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        // Tenant first: asking for the namespaces of a tenant that does not exist yet makes the broker log an ERROR.
-        URI tenants = URI.create(webUrl + "/admin/v2/tenants");
-        awaitBody(http, broker, tenants, adminToken, "\"public\"", deadline);
-        awaitBody(http, broker, URI.create(webUrl + "/admin/v2/namespaces/public"), adminToken, "\"public/default\"",
-                deadline);
-        if (adminToken != null) {
-            // A typo in a key would leave the broker open while every test of refusals passes for other reasons.
-            int status;
-            try {
-                status = http.send(HttpRequest.newBuilder(tenants).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException e) {
-                throw new IllegalStateException("Pulsar broker stopped answering after it was ready: " + e, e);
-            }
-            if (status != 401) {
-                throw new IllegalStateException("Pulsar broker answered GET " + tenants + " without a token with HTTP "
-                        + status + " instead of 401: token authentication is not on. Log: " + broker.log());
-            }
-        }
-    }
-
-    private static void awaitBody(HttpClient http, JavaProcess broker, URI uri, String token, String expected,
-                                  long deadline) throws InterruptedException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET();
-        if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
-        }
-        HttpRequest request = builder.build();
-        String last = "no answer yet";
-        while (true) {
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains(expected)) {
-                    return;
-                }
-                last = "HTTP " + response.statusCode() + " " + response.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            checkProgress(broker, deadline, "Pulsar broker (GET " + uri + " listing " + expected + ")", last);
-        }
-    }
-
-    /** Fails fast when the child died or time is up; otherwise waits one poll interval. */
-    private static void checkProgress(JavaProcess process, long deadline, String what, String last)
-            throws InterruptedException {
-        if (!process.isAlive()) {
-            Integer exit = process.waitFor(Duration.ZERO);
-            throw new IllegalStateException(what + " exited with code " + exit + " before it was ready. Log: "
-                    + process.log() + "\n--- last " + LOG_TAIL_LINES + " lines ---\n" + process.tail(LOG_TAIL_LINES));
-        }
-        if (System.nanoTime() - deadline > 0) {
-            throw new IllegalStateException(what + " not ready within " + START_TIMEOUT.toSeconds() + " s (last: "
-                    + last + "). Log: " + process.log() + "\n--- last " + LOG_TAIL_LINES + " lines ---\n"
-                    + process.tail(LOG_TAIL_LINES));
-        }
-        Thread.sleep(POLL_INTERVAL.toMillis());
     }
 
     /**

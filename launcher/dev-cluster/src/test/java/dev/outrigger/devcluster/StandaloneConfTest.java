@@ -22,7 +22,7 @@ class StandaloneConfTest {
     void secureModeTurnsOnTokenAuthenticationAndAuthorization() throws Exception {
         Path key = Path.of("/tmp/outrigger test/conf/secret.key");
 
-        Properties conf = load(LocalPulsarCluster.standaloneConf(2181, 6650, 8080, key, "header.payload.signature"));
+        Properties conf = load(StandaloneConf.standalone(2181, 6650, 8080, key, "header.payload.signature"));
 
         assertEquals("true", conf.getProperty("authenticationEnabled"));
         assertEquals("org.apache.pulsar.broker.authentication.AuthenticationProviderToken",
@@ -41,19 +41,19 @@ class StandaloneConfTest {
 
     @Test
     void openModeHasNoSecurityKeys() throws Exception {
-        Properties conf = load(LocalPulsarCluster.standaloneConf(2181, 6650, 8080));
+        Properties conf = load(StandaloneConf.standalone(2181, 6650, 8080));
 
         for (String key : SECURITY_KEYS) {
             assertFalse(conf.containsKey(key), key);
         }
-        assertEquals(LocalPulsarCluster.standaloneConf(2181, 6650, 8080),
-                LocalPulsarCluster.standaloneConf(2181, 6650, 8080, null, null));
+        assertEquals(StandaloneConf.standalone(2181, 6650, 8080),
+                StandaloneConf.standalone(2181, 6650, 8080, null, null));
     }
 
     @Test
     void secureModeAddsOnlyTheSecurityKeys() throws Exception {
-        Properties open = load(LocalPulsarCluster.standaloneConf(2181, 6650, 8080));
-        Properties secure = load(LocalPulsarCluster.standaloneConf(2181, 6650, 8080, Path.of("/k"), "a.b.c"));
+        Properties open = load(StandaloneConf.standalone(2181, 6650, 8080));
+        Properties secure = load(StandaloneConf.standalone(2181, 6650, 8080, Path.of("/k"), "a.b.c"));
 
         assertEquals(open.size() + SECURITY_KEYS.size(), secure.size());
         open.forEach((key, value) -> assertEquals(value, secure.get(key), String.valueOf(key)));
