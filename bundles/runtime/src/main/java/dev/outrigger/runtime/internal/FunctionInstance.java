@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -48,8 +49,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One instance of a function in this worker: its class loader, and one run at a time (a thread with the consumers, the
- * producers and the function object). A run that dies of a system exception is started again after a backoff of 1, 2,
- * 4, ... up to 30 s.
+ * producers and the function object). User code (static initializer, constructor, callbacks) runs only on the run's
+ * thread, never on the caller's: the class is loaded and instantiated there, within a deadline. A run that dies of
+ * anything, a failed class load included, is started again after a backoff of 1, 2, 4, ... up to 60 s.
  */
 final class FunctionInstance {
 
@@ -59,7 +61,9 @@ final class FunctionInstance {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionInstance.class);
     /** The Pulsar bundle's loader: the context loader of our threads whenever they are not in user code. */
     static final ClassLoader PULSAR_LOADER = PulsarClient.class.getClassLoader();
-    static final long MAX_BACKOFF_SECONDS = 30;
+    static final long MAX_BACKOFF_SECONDS = 60;
+    /** How long a run may take to load and instantiate the function class before it is abandoned and retried. */
+    static final Duration DEFAULT_LOAD_DEADLINE = Duration.ofSeconds(60);
     private static final long POLL_MILLIS = 100;
     private static final long STOP_WAIT_MILLIS = 10_000;
 
@@ -75,6 +79,7 @@ final class FunctionInstance {
     private final PulsarClient client;
     private final RuntimeSettings settings;
     private final ScheduledExecutorService scheduler;
+    private final Duration loadDeadline;
     final InstanceStats stats = new InstanceStats();
     private final ProcessingGuarantees guarantees;
     private final String functionId;
@@ -82,14 +87,13 @@ final class FunctionInstance {
     private FunctionClassLoader loader;
     private Class<?> functionClass;
     private FunctionTypes types;
-    private Object firstFunction;
     private Run run;
     private ScheduledFuture<?> pendingRestart;
     private int consecutiveFailures;
     private boolean stopped;
 
     FunctionInstance(InstanceId id, FunctionMetadata metadata, FunctionConfig config, Path packageFile,
-            PulsarClient client, RuntimeSettings settings, ScheduledExecutorService scheduler) {
+            PulsarClient client, RuntimeSettings settings, ScheduledExecutorService scheduler, Duration loadDeadline) {
         this.id = id;
         this.metadata = metadata;
         this.config = config;
@@ -97,6 +101,7 @@ final class FunctionInstance {
         this.client = client;
         this.settings = settings;
         this.scheduler = scheduler;
+        this.loadDeadline = loadDeadline;
         this.guarantees = config.getProcessingGuarantees() == null
                 ? ProcessingGuarantees.ATLEAST_ONCE : config.getProcessingGuarantees();
         this.functionId = UUID.nameUUIDFromBytes((id.function().fullyQualifiedName() + "@" + metadata.createTime())
@@ -104,10 +109,10 @@ final class FunctionInstance {
     }
 
     /**
-     * Loads the function class from the package and starts the first run.
+     * Starts the first run, which loads the function class on its own thread: the caller never waits on user code.
      *
-     * @throws IllegalArgumentException if the package or the class cannot be loaded, or the class is no function; the
-     *     instance then stays held, not running, with the error in its status
+     * @throws IllegalArgumentException if the config names no class or the package file is missing; the instance then
+     *     stays held, not running, with the error in its status
      */
     void start() {
         synchronized (this) {
@@ -115,19 +120,18 @@ final class FunctionInstance {
                 return;
             }
             try {
-                load();
-            } catch (RuntimeException | LinkageError e) {
-                String message = e instanceof IllegalArgumentException ? e.getMessage() : InstanceStats.describe(e);
+                check();
+            } catch (IllegalArgumentException e) {
                 stats.systemException(e);
-                stats.running(false, message);
-                closeLoader();
-                throw e instanceof IllegalArgumentException iae ? iae : new IllegalArgumentException(message, e);
+                stats.running(false, e.getMessage());
+                throw e;
             }
             launch();
         }
     }
 
-    private void load() {
+    /** What can be checked without running user code. */
+    private void check() {
         String className = config.getClassName();
         if (className == null || className.isBlank()) {
             throw new IllegalArgumentException("Function classname cannot be null");
@@ -135,32 +139,51 @@ final class FunctionInstance {
         if (packageFile == null || !Files.isRegularFile(packageFile)) {
             throw new IllegalArgumentException("Function package " + packageFile + " does not exist");
         }
-        loader = FunctionClassLoader.of(packageFile);
+    }
+
+    /** Loads the class in a new class loader; on the run's thread, as its static initializer is user code. */
+    private Class<?> loadClass(FunctionClassLoader fresh) {
+        String className = config.getClassName();
         try {
-            functionClass = callUser(() -> Class.forName(className, true, loader));
+            return callUser(fresh, () -> Class.forName(className, true, fresh));
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
             throw new IllegalArgumentException("User class " + className + " not found in the function package: " + e, e);
-        } catch (Exception e) {
+        } catch (Throwable e) {
             throw new IllegalArgumentException("Cannot load the user class " + className + ": " + e, e);
-        }
-        types = FunctionTypes.of(functionClass, config.getWindowConfig() != null);
-        try {
-            firstFunction = newFunction();
-        } catch (Exception e) {
-            throw new IllegalArgumentException("Cannot create an instance of the user class " + className + ": " + e, e);
         }
     }
 
-    private Object newFunction() throws Exception {
-        return callUser(() -> functionClass.getDeclaredConstructor().newInstance());
+    private Object newFunction() {
+        try {
+            return callUser(loader, () -> functionClass.getDeclaredConstructor().newInstance());
+        } catch (Throwable e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException && e.getCause() != null
+                    ? e.getCause() : e;
+            throw new IllegalArgumentException("Cannot create an instance of the user class " + config.getClassName()
+                    + ": " + cause, cause);
+        }
     }
 
     /** Starts a new run; the caller holds the lock. */
     private void launch() {
-        Object function = firstFunction;
-        firstFunction = null;
-        run = new Run(function);
-        run.thread.start();
+        Run launched = new Run();
+        run = launched;
+        launched.thread.start();
+        // The reconciler does not wait on user code; this deadline frees the instance from one that never returns.
+        scheduler.schedule(() -> prepareTimedOut(launched), loadDeadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The run is still in the function's static initializer or constructor: give it up and try again later. */
+    private synchronized void prepareTimedOut(Run late) {
+        if (stopped || run != late || late.prepared) {
+            return;
+        }
+        late.abandoned = true;
+        late.stopping = true;
+        late.thread.interrupt();
+        LOG.warn("Function instance {} did not load and instantiate its class within {} ms", id, loadDeadline.toMillis());
+        failed(late, new TimeoutException("The function class " + config.getClassName()
+                + " did not load and instantiate within " + loadDeadline.toMillis() + " ms"));
     }
 
     /** Stops the run and closes the class loader; the instance cannot start again. */
@@ -200,15 +223,7 @@ final class FunctionInstance {
                 return;
             }
             stats.restarted();
-            if (loader == null) {
-                try {
-                    start();
-                } catch (IllegalArgumentException e) {
-                    LOG.warn("Function instance {} cannot start: {}", id, e.getMessage());
-                }
-            } else {
-                launch();
-            }
+            launch();
         }
     }
 
@@ -229,7 +244,7 @@ final class FunctionInstance {
             loader = null;
         }
         functionClass = null;
-        firstFunction = null;
+        types = null;
     }
 
     /** A run died of a system exception: count it and start another after the backoff. */
@@ -240,8 +255,12 @@ final class FunctionInstance {
         run = null;
         stats.systemException(failure);
         stats.running(false, InstanceStats.describe(failure));
+        if (!failedRun.prepared) {
+            // a class whose initializer failed stays failed in its loader: the retry needs a fresh one
+            closeLoader();
+        }
         consecutiveFailures = failedRun.processedAny ? 1 : consecutiveFailures + 1;
-        long delay = Math.min(MAX_BACKOFF_SECONDS, 1L << Math.min(consecutiveFailures - 1, 5));
+        long delay = Math.min(MAX_BACKOFF_SECONDS, 1L << Math.min(consecutiveFailures - 1, 6));
         LOG.warn("Function instance {} failed; restarting in {} s: {}", id, delay, failure.toString());
         pendingRestart = scheduler.schedule(this::restartAfterFailure, delay, TimeUnit.SECONDS);
     }
@@ -257,13 +276,25 @@ final class FunctionInstance {
 
     /** Calls user code with the function's loader as the context loader. */
     private <T> T callUser(Callable<T> call) throws Exception {
+        return callUser(loader, call);
+    }
+
+    private static <T> T callUser(ClassLoader userLoader, Callable<T> call) throws Exception {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(loader);
+        thread.setContextClassLoader(userLoader);
         try {
             return call.call();
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static void closeQuietly(FunctionClassLoader fresh) {
+        try {
+            fresh.close();
+        } catch (IOException e) {
+            LOG.debug("Closing a class loader of {}", fresh, e);
         }
     }
 
@@ -361,6 +392,10 @@ final class FunctionInstance {
 
         final Thread thread;
         private volatile boolean stopping;
+        /** The function class is loaded and the function object made: the load deadline no longer applies. */
+        volatile boolean prepared;
+        /** Given up past the load deadline: whatever it does later no longer speaks for the instance. */
+        volatile boolean abandoned;
         private volatile Throwable fatal;
         volatile boolean processedAny;
         private Object function;
@@ -371,13 +406,53 @@ final class FunctionInstance {
         private WindowEngine<Object> window;
         private ScheduledExecutorService windowTimer;
 
-        Run(Object function) {
-            this.function = function;
+        Run() {
             this.thread = new Thread(this, "outrigger-function-" + id.fullyQualifiedName());
             thread.setDaemon(true);
             thread.setContextClassLoader(PULSAR_LOADER);
             // Pulsar's worker takes the worker's setting; the function's own is LocalRunner's
             asyncPermits = new Semaphore(settings.maxPendingAsyncRequests());
+        }
+
+        /**
+         * Loads the function class in a new class loader unless the instance holds one, and makes the function
+         * object; both run user code, so here on the run's thread.
+         */
+        private Object prepare() {
+            boolean loaded;
+            synchronized (FunctionInstance.this) {
+                loaded = loader != null;
+            }
+            if (!loaded) {
+                FunctionClassLoader fresh;
+                try {
+                    fresh = FunctionClassLoader.of(packageFile);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("Cannot open the function package " + packageFile + ": "
+                            + e.getMessage(), e);
+                }
+                Class<?> type;
+                FunctionTypes kinds;
+                try {
+                    type = loadClass(fresh);
+                    kinds = FunctionTypes.of(type, config.getWindowConfig() != null);
+                } catch (RuntimeException | Error e) {
+                    closeQuietly(fresh);
+                    throw e;
+                }
+                synchronized (FunctionInstance.this) {
+                    if (stopping || run != this) {
+                        closeQuietly(fresh);
+                        throw new IllegalStateException("The run was given up while loading the function class");
+                    }
+                    loader = fresh;
+                    functionClass = type;
+                    types = kinds;
+                }
+            }
+            Object created = newFunction();
+            prepared = true;
+            return created;
         }
 
         void stopAndJoin() {
@@ -398,8 +473,10 @@ final class FunctionInstance {
         public void run() {
             Throwable failure = null;
             try {
-                if (function == null) {
-                    function = newFunction();
+                function = prepare();
+                if (stopping) {
+                    // stopped or given up while in user code: this run must not subscribe any more
+                    throw new IllegalStateException("The run was given up while creating the function object");
                 }
                 context = new InstanceContext(config, functionId, String.valueOf(metadata.version()), id.instanceId(),
                         inputTopicNames(), client, settings.exposedAdmin(), stats, loader, t -> {
@@ -444,8 +521,14 @@ final class FunctionInstance {
                 if (failure == null && fatal != null) {
                     failure = fatal;
                 }
-                stats.running(false, failure == null ? "" : InstanceStats.describe(failure));
-                cleanUp();
+                if (!abandoned) {
+                    stats.running(false, failure == null ? "" : InstanceStats.describe(failure));
+                }
+                try {
+                    cleanUp();
+                } catch (Throwable t) {
+                    LOG.warn("Function instance {}: cleaning up the run failed", id, t);
+                }
             }
             if (failure != null && !stopping) {
                 failed(this, failure);
@@ -859,13 +942,18 @@ final class FunctionInstance {
                         pulsarFunction.close();
                         return null;
                     });
-                } catch (Exception e) {
+                } catch (Throwable e) {
+                    // Errors too: whatever close() throws, the producers and consumers below are closed
                     LOG.warn("Function instance {}: close() threw", id, e);
                 }
             }
             if (context != null) {
                 // flushing first lets the acks that wait on sends happen before the consumers go
-                context.closeProducers();
+                try {
+                    context.closeProducers();
+                } catch (RuntimeException e) {
+                    LOG.warn("Function instance {}: closing its producers failed", id, e);
+                }
             }
             Collection<Consumer<?>> toClose = new ArrayList<>(consumers.keySet());
             consumers.clear();

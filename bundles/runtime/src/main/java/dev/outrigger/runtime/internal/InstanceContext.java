@@ -329,9 +329,47 @@ final class InstanceContext implements Context {
         stats.recordMetric(metricName, value);
     }
 
+    /**
+     * The worker's client behind a view whose {@code close()}, {@code closeAsync()} and {@code shutdown()} do nothing
+     * and which cannot be pointed elsewhere: membership, metadata and every other function share that client.
+     */
     @Override
     public PulsarClient getPulsarClient() {
-        return client;
+        PulsarClient view = clientView;
+        if (view == null) {
+            view = unclosable(client);
+            clientView = view;
+        }
+        return view;
+    }
+
+    private volatile PulsarClient clientView;
+
+    static PulsarClient unclosable(PulsarClient client) {
+        return (PulsarClient) java.lang.reflect.Proxy.newProxyInstance(PulsarClient.class.getClassLoader(),
+                new Class<?>[] {PulsarClient.class}, (proxy, method, arguments) -> {
+                    switch (method.getName()) {
+                        case "close":
+                        case "shutdown":
+                            return null;
+                        case "closeAsync":
+                            return java.util.concurrent.CompletableFuture.completedFuture(null);
+                        case "updateServiceUrl":
+                            throw new UnsupportedOperationException("The worker's client cannot be reconfigured");
+                        case "equals":
+                            return proxy == arguments[0];
+                        case "hashCode":
+                            return System.identityHashCode(proxy);
+                        case "toString":
+                            return "PulsarClient of the worker (close() does nothing)";
+                        default:
+                            try {
+                                return method.invoke(client, arguments);
+                            } catch (java.lang.reflect.InvocationTargetException e) {
+                                throw e.getCause();
+                            }
+                    }
+                });
     }
 
     @Override

@@ -50,7 +50,9 @@ public final class InstanceManager {
     private final FunctionRuntime runtime;
     private final FunctionMetadataStore metadata;
     private final ClusterService cluster;
-    private final Path packageCache;
+    private final PackageCache packageCache;
+    /** The cached package each instance started here runs, so the cache keeps exactly those. */
+    private final Map<InstanceId, Path> packagesInUse = new ConcurrentHashMap<>();
     private final Map<String, PackageStore> stores = new ConcurrentHashMap<>();
     /** One thread: reconciliations never overlap and follow the order of events. */
     private static final long RETRY_SECONDS = 10;
@@ -70,7 +72,7 @@ public final class InstanceManager {
         this.metadata = metadata;
         this.cluster = cluster;
         // The framework's data area is recreated at every start: a cache, never the source of truth.
-        this.packageCache = Files.createDirectories(context.getDataFile("packages").toPath());
+        this.packageCache = new PackageCache(Files.createDirectories(context.getDataFile("packages").toPath()));
         // Registered by hand once active: as DS services, the metadata store binding them would activate this
         // component, which needs the store: a circular activation.
         listeners.add(context.registerService(AssignmentListener.class, this::assignmentsChanged, null));
@@ -111,7 +113,19 @@ public final class InstanceManager {
         }
     }
 
+    /**
+     * The loop boundary: nothing thrown here, user code's Errors included, may escape, as an exception would cancel
+     * the periodic retry for good.
+     */
     private void reconcile() {
+        try {
+            reconcileNow();
+        } catch (Throwable t) {
+            LOG.error("Reconciling the instances failed; retrying in {} s", RETRY_SECONDS, t);
+        }
+    }
+
+    private void reconcileNow() {
         if (!cluster.isInitialized()) {
             return;
         }
@@ -139,10 +153,14 @@ public final class InstanceManager {
             }
             try {
                 Path pkg = fetch(record);
+                packagesInUse.put(instance, pkg);
                 LOG.info("Starting {} (version {})", instance, record.version());
                 runtime.start(record, instance.instanceId(), pkg);
             } catch (PackageException | IOException | RuntimeException e) {
                 LOG.error("Cannot start {}: {}", instance, e.getMessage());
+            } catch (Throwable t) {
+                // user code's Error (the runtime should contain it): one instance must not stop the others' starts
+                LOG.error("Cannot start {}", instance, t);
             }
         }
         for (InstanceId held : Set.copyOf(runtime.instances())) {
@@ -151,24 +169,21 @@ public final class InstanceManager {
                 runtime.stop(held);
             }
         }
+        Set<InstanceId> held = runtime.instances();
+        packagesInUse.keySet().removeIf(instance -> !held.contains(instance));
+        packageCache.prune(Set.copyOf(packagesInUse.values()));
     }
 
-    /** One file per function version, shared by its instances on this worker. */
+    /** The package's bytes in the content-addressed cache, shared by every instance on this worker that runs them. */
     private Path fetch(FunctionMetadata record) throws PackageException, IOException {
         PackageRef ref = record.packageRef();
         if (ref == null) {
             throw new IOException("Function " + record.key() + " has no package");
         }
-        Path file = packageCache.resolve(record.key().fullyQualifiedName().replace('/', '_') + "-v" + record.version()
-                + ".jar");
-        if (Files.isRegularFile(file)) {
-            return file;
-        }
         PackageStore store = stores.get(ref.scheme());
         if (store == null) {
             throw new IOException("No package store for " + ref.location() + " yet");
         }
-        store.fetch(ref, file);
-        return file;
+        return packageCache.fetch(ref, store);
     }
 }

@@ -48,10 +48,16 @@ public final class ThreadRuntime implements FunctionRuntime {
     });
     private volatile boolean closed;
     private volatile RuntimeSettings settings = RuntimeSettings.DEFAULTS;
+    private volatile java.time.Duration loadDeadline = FunctionInstance.DEFAULT_LOAD_DEADLINE;
 
     @Activate
     public ThreadRuntime(@Reference PulsarClient client) {
         this.client = client;
+    }
+
+    /** How long an instance may take to load and instantiate its class; instances started from now on take it. */
+    void loadDeadline(java.time.Duration deadline) {
+        this.loadDeadline = deadline;
     }
 
     /** The worker configuration's settings; instances started from now on take them. */
@@ -103,7 +109,8 @@ public final class ThreadRuntime implements FunctionRuntime {
                 instances.remove(id);
                 existing.stop();
             }
-            started = new FunctionInstance(id, metadata, config, packageFile, client, settings, restarts);
+            started = new FunctionInstance(id, metadata, config, packageFile, client, settings, restarts,
+                    loadDeadline);
             instances.put(id, started);
             started.start();
         }
