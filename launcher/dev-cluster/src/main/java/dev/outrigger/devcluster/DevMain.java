@@ -9,15 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The README's run command, {@code ./outrigger dev}: a real local Pulsar cluster (ZooKeeper, broker, bookie) and an
  * Outrigger worker from the built distribution against it, both stopped by Ctrl-C. {@code ./outrigger admin ...} runs
  * the real {@code pulsar-admin} against that worker. {@code --secure} starts both with Pulsar's token authentication
- * and authorization, prints an admin token, and the {@code admin} command then uses it.
+ * and authorization, prints an admin token, and the {@code admin} command then uses it. The cluster's data (functions,
+ * packages, topics) is kept across runs, as Pulsar's standalone keeps it; {@code --fresh} wipes it first.
  *
- * <p>Usage: {@code DevMain dev <distribution> <work dir> [--secure]} or
+ * <p>Usage: {@code DevMain dev <distribution> <work dir> [--secure] [--fresh]} or
  * {@code DevMain admin <work dir> <pulsar-admin args...>}.
  */
 public final class DevMain {
@@ -32,38 +35,55 @@ public final class DevMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length >= 3 && args[0].equals("dev") && devOptionsValid(args)) {
-            boolean secure = args.length == 4;
-            System.exit(dev(Path.of(args[1]), Path.of(args[2]), secure));
+            List<String> options = Arrays.asList(args).subList(3, args.length);
+            System.exit(dev(Path.of(args[1]), Path.of(args[2]), options.contains("--secure"),
+                    options.contains("--fresh")));
         } else if (args.length >= 2 && args[0].equals("admin")) {
             System.exit(admin(Path.of(args[1]), Arrays.copyOfRange(args, 2, args.length)));
         } else {
-            System.err.println("usage: DevMain dev <distribution> <work dir> [--secure]"
+            System.err.println("usage: DevMain dev <distribution> <work dir> [--secure] [--fresh]"
                     + " | DevMain admin <work dir> <args...>");
             System.exit(2);
         }
     }
 
     private static boolean devOptionsValid(String[] args) {
-        return args.length == 3 || (args.length == 4 && args[3].equals("--secure"));
+        List<String> options = Arrays.asList(args).subList(3, args.length);
+        return Set.of("--secure", "--fresh").containsAll(options) && Set.copyOf(options).size() == options.size();
     }
 
-    private static int dev(Path distribution, Path workDir, boolean secure) throws IOException, InterruptedException {
+    private static int dev(Path distribution, Path workDir, boolean secure, boolean fresh)
+            throws IOException, InterruptedException {
         long started = System.nanoTime();
         Files.createDirectories(workDir);
         // A token left by an earlier secure run must not be sent to this worker.
         Files.deleteIfExists(workDir.resolve(ADMIN_TOKEN_FILE));
+        Path pulsarDir = workDir.resolve("pulsar");
         System.err.println("[dev] starting a local Pulsar cluster (ZooKeeper, broker, bookie)"
-                + (secure ? " with token authentication and authorization" : "") + " in " + workDir);
-        LocalPulsarCluster pulsar = LocalPulsarCluster.start(workDir.resolve("pulsar"),
-                secure ? LocalPulsarCluster.Security.TOKEN : LocalPulsarCluster.Security.NONE);
+                + (secure ? " with token authentication and authorization" : "") + " in " + pulsarDir
+                + (fresh ? ", wiping its earlier data (--fresh)" : ", on its earlier data if any (--fresh wipes it)"));
+        if (fresh) {
+            // Then KEEP all the same: the new data is kept for the next run.
+            LocalPulsarCluster.deleteRecursively(pulsarDir.resolve("data"));
+        }
+        LocalPulsarCluster pulsar = LocalPulsarCluster.start(pulsarDir,
+                secure ? LocalPulsarCluster.Security.TOKEN : LocalPulsarCluster.Security.NONE,
+                LocalPulsarCluster.Persistence.KEEP);
         WorkerConfig config = (secure
                 ? WorkerConfig.secureForCluster(pulsar, "dev", "public/functions")
                 : WorkerConfig.forCluster(pulsar, "dev", "public/functions"))
                 .set("workerPort", portFree(DEFAULT_WORKER_PORT) ? DEFAULT_WORKER_PORT : WorkerConfig.freePort());
         Path yaml = config.write(workDir.resolve("functions_worker.yml"));
         System.err.println("[dev] starting the worker with " + yaml);
-        WorkerProcess worker = WorkerProcess.start(distribution, yaml, null,
-                Map.of("OUTRIGGER_DATA", workDir.resolve("worker-data").toString()));
+        WorkerProcess worker;
+        try {
+            worker = WorkerProcess.start(distribution, yaml, null,
+                    Map.of("OUTRIGGER_DATA", workDir.resolve("worker-data").toString()));
+        } catch (RuntimeException e) {
+            // A cluster left to ParentWatch stops with its ZooKeeper gone first, slowly; stop it in order here.
+            pulsar.close();
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("[dev] stopping the worker and the Pulsar cluster");
             for (String file : new String[] {ADMIN_URL_FILE, ADMIN_TOKEN_FILE}) {
@@ -90,6 +110,8 @@ public final class DevMain {
         System.out.println("  worker admin URL : " + config.adminUrl());
         System.out.println("  Pulsar broker    : " + pulsar.brokerServiceUrl() + "  (admin " + pulsar.webServiceUrl() + ")");
         System.out.println("  worker config    : " + yaml);
+        System.out.println("  Pulsar data      : " + pulsarDir.resolve("data")
+                + "  (kept when stopped; ./outrigger dev --fresh wipes it)");
         String auth = "";
         if (secure) {
             System.out.println("  security         : token authentication and authorization (superusers "

@@ -29,10 +29,18 @@ import java.util.Set;
  * BookKeeper clients and Pulsar's own functions worker can share it.
  *
  * <p>Layout of {@code workDir}: {@code conf/} (generated configuration), {@code logs/} (one file per JVM, plus the
- * {@code .args} file that reruns it), {@code data/} (ZooKeeper and bookie data; wiped on start and on close).
+ * {@code .args} file that reruns it), {@code data/} (ZooKeeper and bookie data), {@code ports.properties} (the ports
+ * of the last start). With {@link Persistence#FRESH} (the default) the data is wiped on start and on close; with
+ * {@link Persistence#KEEP} it is kept, and a start on it takes the same ports again.
  *
- * <p>With {@link Security#TOKEN} the broker runs Pulsar's token authentication and authorization: a fresh HS256 secret
- * key ({@code conf/secret.key}) made by Pulsar's own {@code TokensCliUtils} at every start, superusers
+ * <p>The bookie's identity is its address {@code 127.0.0.1:<port>}: it is written in the bookie's cookie (in its data
+ * directory and in ZooKeeper) and in every ledger's ensemble, so a bookie that came back on another port would leave
+ * the earlier ledgers unreadable. The port is therefore chosen once and recorded; Pulsar's {@code BKCluster} also takes
+ * it from an existing cookie. (BookKeeper's {@code bookieId} is not an option here: {@code BKCluster} parses the cookie's
+ * {@code bookieHost} as {@code host:port}.)
+ *
+ * <p>With {@link Security#TOKEN} the broker runs Pulsar's token authentication and authorization: an HS256 secret key
+ * ({@code conf/secret.key}, new unless the data is kept) made by Pulsar's own {@code TokensCliUtils}, superusers
  * {@value #ADMIN_ROLE} and {@value #WORKER_ROLE}, and {@link #token(String)} makes tokens for any role with that key.
  */
 public final class LocalPulsarCluster implements AutoCloseable {
@@ -71,7 +79,17 @@ public final class LocalPulsarCluster implements AutoCloseable {
         }
     }
 
-    /** What Pulsar's bin/pulsar passes on Java 17 (netty direct buffers, BookKeeper's CRC32C and fadvise, JVM metrics). */
+    /** What to do with the data of an earlier start in the same directory. */
+    public enum Persistence {
+        /** Wipe it at start and at close, and take new free ports: what tests want. */
+        FRESH,
+        /**
+         * Keep it (ZooKeeper and bookie), and restart on the ports recorded with it, failing with a clear message if
+         * one is taken. A directory without data, or without the record of its ports, starts fresh.
+         */
+        KEEP
+    }
+
     /** What Pulsar's bin/pulsar opens on Java 17; any JVM running Pulsar's server code needs it. */
     public static final List<String> JAVA17_OPENS = List.of(
             "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -92,8 +110,11 @@ public final class LocalPulsarCluster implements AutoCloseable {
     private final int zookeeperPort;
     private final int brokerServicePort;
     private final int webServicePort;
-    private final JavaProcess zookeeper;
-    private final JavaProcess broker;
+    /** Replaced by the restart methods; guarded by {@code this}. */
+    private JavaProcess zookeeper;
+    private JavaProcess broker;
+    private final Launch launch;
+    private final Persistence persistence;
     /** Null without security. */
     private final Path secretKeyFile;
     /** The broker's TLS listeners, in secure mode only (0 and null otherwise). */
@@ -104,21 +125,28 @@ public final class LocalPulsarCluster implements AutoCloseable {
     private final Map<String, String> tokens = new LinkedHashMap<>();
     private boolean closed;
 
-    private LocalPulsarCluster(Path workDir, int zookeeperPort, int brokerServicePort, int webServicePort,
-                               JavaProcess zookeeper, JavaProcess broker, Path secretKeyFile, String adminToken,
-                               int brokerServicePortTls, int webServicePortTls, LoopbackCertificate brokerCertificate) {
-        this.brokerServicePortTls = brokerServicePortTls;
-        this.webServicePortTls = webServicePortTls;
+    /** How to start each child JVM again on the same files and ports. */
+    private record Launch(Path dir, List<Path> classpath, Path log4j, Path zooCfg, Path standaloneConf, Ports ports,
+                          String adminToken) {
+    }
+
+    private LocalPulsarCluster(Launch launch, Persistence persistence, JavaProcess zookeeper, JavaProcess broker,
+                               Path secretKeyFile, LoopbackCertificate brokerCertificate) {
+        this.launch = launch;
+        this.persistence = persistence;
+        Ports ports = launch.ports();
+        this.brokerServicePortTls = brokerCertificate == null ? 0 : ports.brokerTls();
+        this.webServicePortTls = brokerCertificate == null ? 0 : ports.webTls();
         this.brokerCertificate = brokerCertificate;
-        this.workDir = workDir;
-        this.zookeeperPort = zookeeperPort;
-        this.brokerServicePort = brokerServicePort;
-        this.webServicePort = webServicePort;
+        this.workDir = launch.dir();
+        this.zookeeperPort = ports.zookeeper();
+        this.brokerServicePort = ports.broker();
+        this.webServicePort = ports.web();
         this.zookeeper = zookeeper;
         this.broker = broker;
         this.secretKeyFile = secretKeyFile;
-        if (adminToken != null) {
-            tokens.put(ADMIN_ROLE, adminToken);
+        if (launch.adminToken() != null) {
+            tokens.put(ADMIN_ROLE, launch.adminToken());
         }
     }
 
@@ -127,26 +155,46 @@ public final class LocalPulsarCluster implements AutoCloseable {
         return start(workDir, Security.NONE);
     }
 
+    /** {@link #start(Path, Security, Persistence)} with fresh data, as tests want it. */
+    public static LocalPulsarCluster start(Path workDir, Security security) {
+        return start(workDir, security, Persistence.FRESH);
+    }
+
     /**
      * Starts ZooKeeper, then the broker, and returns once {@code public/default} exists (what clients need first).
-     * With {@link Security#TOKEN} it first makes the secret key and the admin token, and checks at the end that the
-     * broker refuses a request without a token.
+     * With {@link Security#TOKEN} it first makes the secret key and the admin token (with {@link Persistence#KEEP} it
+     * reuses the key of the kept data, so tokens made before stay valid), and checks at the end that the broker
+     * refuses a request without a token.
      *
-     * @throws IllegalStateException if a JVM dies or is not ready within 120 s; the message carries its log's tail
+     * @throws IllegalStateException if a JVM dies or is not ready within 120 s (the message carries its log's tail), or
+     *                               if a port recorded with kept data is taken
      */
-    public static LocalPulsarCluster start(Path workDir, Security security) {
+    public static LocalPulsarCluster start(Path workDir, Security security, Persistence persistence) {
         Objects.requireNonNull(security, "security");
+        Objects.requireNonNull(persistence, "persistence");
         Path dir = workDir.toAbsolutePath().normalize();
         List<Path> classpath = PulsarClasspath.jars();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         List<JavaProcess> started = new ArrayList<>();
         try {
             Path conf = Files.createDirectories(dir.resolve("conf"));
-            Path logs = Files.createDirectories(dir.resolve("logs"));
+            Files.createDirectories(dir.resolve("logs"));
             Path data = dir.resolve("data");
-            // Stale data would be useless anyway: ports change every start, and a bookie refuses a journal whose
-            // cookie is not in the fresh ZooKeeper.
-            deleteRecursively(data);
+            Path portsFile = dir.resolve(Ports.FILE);
+            // Data is only worth keeping with the ports it was made on: the bookie's cookie and every ledger name
+            // the bookie by address.
+            boolean keep = persistence == Persistence.KEEP && Files.isDirectory(data.resolve("zookeeper"))
+                    && Files.isRegularFile(portsFile);
+            Ports ports;
+            if (keep) {
+                ports = Ports.read(portsFile);
+                ports.requireFree(portsFile);
+                progress("Keeping the data in " + data + " (ports from " + portsFile + ")");
+            } else {
+                deleteRecursively(data);
+                ports = Ports.free();
+                ports.write(portsFile);
+            }
             Files.createDirectories(data.resolve("zookeeper"));
             Path log4j = conf.resolve("log4j2.xml");
             try (InputStream in = LocalPulsarCluster.class.getResourceAsStream("log4j2-child.xml")) {
@@ -157,72 +205,41 @@ public final class LocalPulsarCluster implements AutoCloseable {
             if (security == Security.TOKEN) {
                 long tk = System.nanoTime();
                 secretKey = conf.resolve("secret.key");
-                // A key left from an earlier run would do, but a fresh one keeps its tokens from working here.
-                Files.deleteIfExists(secretKey);
-                PulsarTokens.createSecretKey(dir, secretKey);
+                if (!keep || !Files.isRegularFile(secretKey)) {
+                    // A key left from an earlier run would do, but a fresh one keeps its tokens from working here.
+                    Files.deleteIfExists(secretKey);
+                    PulsarTokens.createSecretKey(dir, secretKey);
+                }
                 ownerOnly(secretKey);
                 adminToken = PulsarTokens.createToken(dir, secretKey, ADMIN_ROLE, null);
                 progress("Token secret key " + secretKey + " and admin token made in " + seconds(tk));
             }
-            int[] ports = freePorts(5);
-            int zkPort = ports[0];
-            int brokerPort = ports[1];
-            int webPort = ports[2];
             // the secure cluster also has TLS listeners, for workers that reach it over pulsar+ssl:// and https://
             LoopbackCertificate certificate = security == Security.TOKEN
                     ? LoopbackCertificate.create(conf.resolve("tls"), "pulsar-broker") : null;
-            int brokerTlsPort = certificate == null ? 0 : ports[3];
-            int webTlsPort = certificate == null ? 0 : ports[4];
 
-            long t0 = System.nanoTime();
             Path zooCfg = conf.resolve("zoo.cfg");
             Files.writeString(zooCfg, String.join("\n",
                     "tickTime=2000",
                     "dataDir=" + data.resolve("zookeeper"),
-                    "clientPort=" + zkPort,
+                    "clientPort=" + ports.zookeeper(),
                     "clientPortAddress=" + LOOPBACK,
                     "admin.enableServer=false",
                     "4lw.commands.whitelist=ruok,stat,srvr",
                     "autopurge.snapRetainCount=3",
                     "autopurge.purgeInterval=1",
                     ""));
-            JavaProcess zk = JavaProcess.start("zookeeper", dir, classpath,
-                    List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-Dlog4j2.configurationFile=" + log4j),
-                    "org.apache.zookeeper.server.ZooKeeperServerMain", List.of(zooCfg.toString()),
-                    logs.resolve("zookeeper.log"), true);
-            started.add(zk);
-            Readiness.awaitZooKeeper(zk, LOOPBACK, zkPort, deadline);
-            progress("ZooKeeper ready on " + LOOPBACK + ":" + zkPort + " in " + seconds(t0) + " (pid " + zk.pid() + ")");
-
-            long t1 = System.nanoTime();
             Path standaloneConf = conf.resolve("standalone.conf");
             // Owner-only: in secure mode it holds the admin token.
-            writeOwnerOnly(standaloneConf, StandaloneConf.standalone(zkPort, brokerPort, webPort, secretKey, adminToken)
-                    + StandaloneConf.tls(brokerTlsPort, webTlsPort, certificate));
-            List<String> jvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=512m",
-                    "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.tryReflectionSetAccessible=true",
-                    "-Djute.maxbuffer=10485760",
-                    "-Dlog4j2.configurationFile=" + log4j));
-            jvm.addAll(JAVA17_OPENS);
-            JavaProcess standalone = JavaProcess.start("broker", dir, classpath, jvm,
-                    "org.apache.pulsar.PulsarStandaloneStarter", List.of(
-                            "--config", standaloneConf.toString(),
-                            "--advertised-address", LOOPBACK,
-                            "--no-functions-worker",
-                            "--no-stream-storage",
-                            "--metadata-url", "zk:" + LOOPBACK + ":" + zkPort,
-                            // Must not exist: if it does, standalone starts its own ZooKeeper (bound to 0.0.0.0).
-                            "--zookeeper-dir", data.resolve("no-embedded-zookeeper").toString(),
-                            "--bookkeeper-dir", data.resolve("bookkeeper").toString()),
-                    logs.resolve("broker.log"), true);
+            writeOwnerOnly(standaloneConf, StandaloneConf.standalone(ports.zookeeper(), ports.broker(), ports.web(),
+                    secretKey, adminToken) + StandaloneConf.tls(ports.brokerTls(), ports.webTls(), certificate));
+            Launch launch = new Launch(dir, classpath, log4j, zooCfg, standaloneConf, ports, adminToken);
+
+            JavaProcess zk = launchZooKeeper(launch, deadline);
+            started.add(zk);
+            JavaProcess standalone = launchBroker(launch, deadline);
             started.add(standalone);
-            String webUrl = "http://" + LOOPBACK + ":" + webPort;
-            Readiness.awaitBroker(standalone, webUrl, adminToken, deadline);
-            progress("Pulsar broker ready at pulsar://" + LOOPBACK + ":" + brokerPort + ", " + webUrl + " in "
-                    + seconds(t1) + " (pid " + standalone.pid() + (adminToken == null ? "" : ", token authentication")
-                    + ")");
-            return new LocalPulsarCluster(dir, zkPort, brokerPort, webPort, zk, standalone, secretKey, adminToken,
-                    brokerTlsPort, webTlsPort, certificate);
+            return new LocalPulsarCluster(launch, persistence, zk, standalone, secretKey, certificate);
         } catch (IOException e) {
             stopAll(started);
             throw new UncheckedIOException("Cannot prepare the Pulsar cluster in " + dir, e);
@@ -234,6 +251,155 @@ public final class LocalPulsarCluster implements AutoCloseable {
             stopAll(started);
             throw e;
         }
+    }
+
+    private static JavaProcess launchZooKeeper(Launch launch, long deadline) throws InterruptedException {
+        long t0 = System.nanoTime();
+        int port = launch.ports().zookeeper();
+        JavaProcess zk = JavaProcess.start("zookeeper", launch.dir(), launch.classpath(),
+                List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-Dlog4j2.configurationFile=" + launch.log4j()),
+                "org.apache.zookeeper.server.ZooKeeperServerMain", List.of(launch.zooCfg().toString()),
+                launch.dir().resolve("logs").resolve("zookeeper.log"), true);
+        try {
+            Readiness.awaitZooKeeper(zk, LOOPBACK, port, deadline);
+        } catch (InterruptedException | RuntimeException e) {
+            zk.stop(STOP_GRACE);
+            throw e;
+        }
+        progress("ZooKeeper ready on " + LOOPBACK + ":" + port + " in " + seconds(t0) + " (pid " + zk.pid() + ")");
+        return zk;
+    }
+
+    private static JavaProcess launchBroker(Launch launch, long deadline) throws InterruptedException {
+        long t1 = System.nanoTime();
+        Path data = launch.dir().resolve("data");
+        Ports ports = launch.ports();
+        if (Files.isDirectory(data.resolve("bookkeeper"))) {
+            removeStaleBookieRegistration(launch);
+        }
+        List<String> jvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=512m",
+                "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.tryReflectionSetAccessible=true",
+                "-Djute.maxbuffer=10485760",
+                "-Dlog4j2.configurationFile=" + launch.log4j()));
+        jvm.addAll(JAVA17_OPENS);
+        JavaProcess standalone = JavaProcess.start("broker", launch.dir(), launch.classpath(), jvm,
+                "org.apache.pulsar.PulsarStandaloneStarter", List.of(
+                        "--config", launch.standaloneConf().toString(),
+                        "--advertised-address", LOOPBACK,
+                        "--no-functions-worker",
+                        "--no-stream-storage",
+                        "--metadata-url", "zk:" + LOOPBACK + ":" + ports.zookeeper(),
+                        // Must not exist: if it does, standalone starts its own ZooKeeper (bound to 0.0.0.0).
+                        "--zookeeper-dir", data.resolve("no-embedded-zookeeper").toString(),
+                        "--bookkeeper-dir", data.resolve("bookkeeper").toString(),
+                        // The bookie's identity (see the class comment); honoured with allowEphemeralPorts=true.
+                        "--bookkeeper-port", Integer.toString(ports.bookie())),
+                launch.dir().resolve("logs").resolve("broker.log"), true);
+        String webUrl = "http://" + LOOPBACK + ":" + ports.web();
+        try {
+            Readiness.awaitBroker(standalone, webUrl, launch.adminToken(), deadline);
+        } catch (InterruptedException | RuntimeException e) {
+            standalone.stop(STOP_GRACE);
+            throw e;
+        }
+        progress("Pulsar broker ready at pulsar://" + LOOPBACK + ":" + ports.broker() + ", " + webUrl + " in "
+                + seconds(t1) + " (pid " + standalone.pid() + ", bookie " + LOOPBACK + ":" + ports.bookie()
+                + (launch.adminToken() == null ? "" : ", token authentication") + ")");
+        return standalone;
+    }
+
+    /**
+     * A broker that died without stopping its bookie (SIGKILL, or a parent gone with ZooKeeper) leaves the bookie's
+     * ephemeral registration {@code /ledgers/available/<address>} behind until its session expires, and ZooKeeper
+     * restores it with the session after its own restart. The bookie coming back under the same address then fails to
+     * register ("already locked") and shuts down, while the broker answers as if ready but cannot create a ledger. No
+     * broker runs here, so any registration is stale: removed with ZooKeeper's own CLI (this JVM has only the JDK).
+     */
+    private static void removeStaleBookieRegistration(Launch launch) throws InterruptedException {
+        String bookie = LOOPBACK + ":" + launch.ports().bookie();
+        for (String path : List.of("/ledgers/available/" + bookie, "/ledgers/available/readonly/" + bookie)) {
+            JavaProcess cli = JavaProcess.start("zookeeper-cli", launch.dir(), launch.classpath(),
+                    List.of("-Xmx64m", "-Dlog4j2.configurationFile=" + launch.log4j()),
+                    "org.apache.zookeeper.ZooKeeperMain",
+                    List.of("-server", LOOPBACK + ":" + launch.ports().zookeeper(), "delete", path),
+                    launch.dir().resolve("logs").resolve("zookeeper-cli.log"), false);
+            // A missing node is the usual case ("Node does not exist" in the log), not an error.
+            if (cli.waitFor(Duration.ofSeconds(30)) == null) {
+                cli.stop(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /**
+     * Stops the broker (and its bookie) with SIGTERM, as Ctrl-C on Pulsar's standalone does. ZooKeeper and the data
+     * stay; {@link #startBroker()} starts it again on them.
+     */
+    public synchronized void stopBroker() {
+        requireOpen();
+        long t0 = System.nanoTime();
+        broker.stop(STOP_GRACE);
+        progress("Pulsar broker stopped in " + seconds(t0));
+    }
+
+    /**
+     * Starts the broker (and its bookie) again on the same data and ports, after {@link #stopBroker()} or after it
+     * died; returns once it serves {@code public/default}.
+     *
+     * @throws IllegalStateException if it is still running, or does not get ready within 120 s
+     */
+    public synchronized void startBroker() {
+        requireOpen();
+        if (broker.isAlive()) {
+            throw new IllegalStateException("The Pulsar broker is running (pid " + broker.pid() + ")");
+        }
+        broker = launch(() -> launchBroker(launch, System.nanoTime() + START_TIMEOUT.toNanos()));
+    }
+
+    /** {@link #stopBroker()} then {@link #startBroker()}: everything written before is there after. */
+    public synchronized void restartBroker() {
+        stopBroker();
+        startBroker();
+    }
+
+    /**
+     * Stops ZooKeeper and starts it again on the same data and port while the broker keeps running; returns once
+     * ZooKeeper answers. The broker's session (30 s timeout) survives a restart this quick, so it reconnects and keeps
+     * serving.
+     */
+    public synchronized void restartZooKeeper() {
+        requireOpen();
+        long t0 = System.nanoTime();
+        zookeeper.stop(STOP_GRACE);
+        zookeeper = launch(() -> launchZooKeeper(launch, System.nanoTime() + START_TIMEOUT.toNanos()));
+        progress("ZooKeeper restarted in " + seconds(t0));
+    }
+
+    private interface Launcher {
+        JavaProcess launch() throws InterruptedException;
+    }
+
+    private static JavaProcess launch(Launcher launcher) {
+        try {
+            return launcher.launch();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restarting the Pulsar cluster", e);
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("This Pulsar cluster is closed");
+        }
+    }
+
+    public Persistence persistence() {
+        return persistence;
+    }
+
+    /** The bookie's port: with its host, its identity in ZooKeeper and in every ledger's metadata. */
+    public int bookiePort() {
+        return launch.ports().bookie();
     }
 
     /**
@@ -310,8 +476,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
         return CLUSTER_NAME;
     }
 
-    /** Process ids by role ({@code zookeeper}, {@code broker}), e.g. to measure their memory. */
-    public Map<String, Long> pids() {
+    /** Process ids by role ({@code zookeeper}, {@code broker}), e.g. to measure their memory; they change on restarts. */
+    public synchronized Map<String, Long> pids() {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put(zookeeper.name(), zookeeper.pid());
         pids.put(broker.name(), broker.pid());
@@ -386,11 +552,14 @@ public final class LocalPulsarCluster implements AutoCloseable {
     }
 
     /** Log file of the broker (the bookie logs there too), for test failure messages. */
-    public Path brokerLog() {
+    public synchronized Path brokerLog() {
         return broker.log();
     }
 
-    /** Stops the broker, then ZooKeeper (the broker deregisters from it on the way out), then drops the data. */
+    /**
+     * Stops the broker, then ZooKeeper (the broker deregisters from it on the way out), then drops the data unless it
+     * is {@link Persistence#KEEP kept}.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -399,7 +568,7 @@ public final class LocalPulsarCluster implements AutoCloseable {
         closed = true;
         long t0 = System.nanoTime();
         stopAll(List.of(zookeeper, broker));
-        if (!zookeeper.isAlive() && !broker.isAlive()) {
+        if (persistence == Persistence.FRESH && !zookeeper.isAlive() && !broker.isAlive()) {
             try {
                 deleteRecursively(workDir.resolve("data"));
             } catch (IOException e) {

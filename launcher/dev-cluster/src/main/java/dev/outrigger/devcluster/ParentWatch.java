@@ -13,6 +13,9 @@ import java.util.Arrays;
  */
 public final class ParentWatch {
 
+    /** As long as {@link LocalPulsarCluster}'s stop grace: a parent that is alive SIGKILLs after it too. */
+    private static final long HALT_AFTER_MILLIS = 30_000;
+
     private ParentWatch() {
     }
 
@@ -30,6 +33,20 @@ public final class ParentWatch {
             }
             // Also seen on every normal stop: Process.destroy() closes the pipe right after sending SIGTERM.
             System.err.println("[dev-cluster] stdin closed (parent stopping or gone), exiting");
+            // With no parent to SIGKILL it, a broker whose ZooKeeper died alongside would wait in its shutdown hook
+            // forever (disableBroker on the metadata store) and keep holding the ports a kept cluster restarts on.
+            Thread halt = new Thread(() -> {
+                try {
+                    Thread.sleep(HALT_AFTER_MILLIS);
+                } catch (InterruptedException e) {
+                    // halt all the same
+                }
+                System.err.println("[dev-cluster] shutdown hooks still running after " + HALT_AFTER_MILLIS
+                        + " ms, halting");
+                Runtime.getRuntime().halt(143);
+            }, "outrigger-parent-watch-halt");
+            halt.setDaemon(true);
+            halt.start();
             System.exit(143);
         }, "outrigger-parent-watch");
         watch.setDaemon(true);

@@ -51,6 +51,9 @@ final class StandaloneConf {
                 "packagesManagementLedgerRootPath=/ledgers",
                 // The bookie reads this same file.
                 "allowLoopback=true",
+                // Else BKCluster ignores --bookkeeper-port and takes a random free port for a new bookie (a kept one
+                // keeps its cookie's); with it the port is ours, recorded and checked free before a restart.
+                "allowEphemeralPorts=true",
                 "httpServerEnabled=false",
                 "journalSyncData=false",
                 // Only read if ledgerStorageClass is set to DbLedgerStorage (the bookie here runs BookKeeper's default,
