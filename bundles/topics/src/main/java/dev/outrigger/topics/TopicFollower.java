@@ -15,8 +15,8 @@ import org.slf4j.Logger;
  * joined its cluster (the cluster creates the topic and checks it is ours; a reader created earlier could create it
  * wrongly), then hands a reader from the topic's start to the owner's {@link Pass}, which reads to the end and
  * follows. Should the reader fail, a new pass starts from the start again after a pause: a reader resuming behind the
- * compaction horizon would read the compacted ledger, which has no tombstones. A refused record, or a pass that fails
- * otherwise, ends the following for good.
+ * compaction horizon would read the compacted ledger, which has no tombstones; so does a pass that fails unexpectedly.
+ * Only a refused record (the topic is not Outrigger's) ends the following for good.
  *
  * <p>The metadata store and the assignments tailer each follow their topic with one of these.
  */
@@ -56,6 +56,8 @@ public final class TopicFollower {
 
     private volatile boolean closed;
     private volatile Reader<byte[]> reader;
+    /** The last unexpected failure of a pass, logged once; only the follower's thread touches it. */
+    private String lastFailure;
 
     /**
      * @param topicReady whether the worker has joined its cluster, so the topic may be read
@@ -128,6 +130,21 @@ public final class TopicFollower {
                             e.toString());
                     closeReader();
                     TimeUnit.MILLISECONDS.sleep(retryPause.toMillis());
+                } catch (RuntimeException e) {
+                    // A bug or one bad record must not stop the topic for good on this worker: read it again after
+                    // the pause (the owner quarantines records it cannot read), and say so once per kind of failure.
+                    if (closed) {
+                        return;
+                    }
+                    String failure = e.toString();
+                    if (!failure.equals(lastFailure)) {
+                        lastFailure = failure;
+                        log.error("The tailer of {} failed; reading it again from the start in a moment", topic, e);
+                    } else {
+                        log.debug("The tailer of {} failed again: {}", topic, failure);
+                    }
+                    closeReader();
+                    TimeUnit.MILLISECONDS.sleep(retryPause.toMillis());
                 }
             }
         } catch (Refused e) {
@@ -136,11 +153,6 @@ public final class TopicFollower {
             }
         } catch (InterruptedException e) {
             // closing
-        } catch (RuntimeException e) {
-            if (!closed) {
-                log.error("The tailer of {} failed", topic, e);
-                refuse.accept("its tailer failed: " + e);
-            }
         } finally {
             closeReader();
         }

@@ -3,7 +3,7 @@
  * with.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.outrigger.api.cluster;
 
 import org.osgi.annotation.bundle.Export;

@@ -82,6 +82,8 @@ public final class WorkerCluster implements ClusterService {
     });
 
     private volatile org.apache.pulsar.client.api.Consumer<byte[]> membership;
+    /** Names of foreign consumers already reported, so each is logged once. */
+    private final Set<String> foreignConsumers = ConcurrentHashMap.newKeySet();
     private volatile boolean leader;
     private volatile long startUpTimeMillis = -1;
     private volatile boolean closed;
@@ -251,19 +253,37 @@ public final class WorkerCluster implements ClusterService {
         return startUpTimeMillis;
     }
 
+    /**
+     * A consumer whose name is not {@code workerId:host:port} (a tool, a probe, another program that subscribed after
+     * start-up checked the subscription) is no worker: it is left out, so membership and scheduling go on.
+     */
     @Override
     public List<WorkerInfo> members() {
         List<WorkerInfo> members = new ArrayList<>();
         for (ConsumerStats consumer : coordinationSubscription().getConsumers()) {
-            members.add(WorkerInfo.parseConsumerName(consumer.getConsumerName()));
+            worker(consumer.getConsumerName()).ifPresent(members::add);
         }
         return members;
     }
 
+    /** The active consumer if it is a worker; a foreign active consumer means no worker leads for now. */
     @Override
     public Optional<WorkerInfo> leader() {
         String active = coordinationSubscription().getActiveConsumerName();
-        return active == null || active.isEmpty() ? Optional.empty() : Optional.of(WorkerInfo.parseConsumerName(active));
+        return active == null || active.isEmpty() ? Optional.empty() : worker(active);
+    }
+
+    private Optional<WorkerInfo> worker(String consumerName) {
+        try {
+            return Optional.of(WorkerInfo.parseConsumerName(consumerName == null ? "" : consumerName));
+        } catch (IllegalArgumentException e) {
+            if (foreignConsumers.add(String.valueOf(consumerName))) {
+                LOG.warn("Consumer {} on the coordination subscription of {} is not a worker (its name is not "
+                        + "workerId:host:port); it is ignored for membership and leadership", consumerName,
+                        topics.coordination());
+            }
+            return Optional.empty();
+        }
     }
 
     @Override

@@ -146,6 +146,8 @@ final class WorkerKeys {
             key("includeStandardPrometheusMetrics", BOOLEAN),
             key("jvmGCMetricsLoggerClassName", STRING),
             key("numHttpServerThreads", INT),
+            // read by the REST bundle: a larger body is a 413 before it is read (unset or -1: the package limit + 1 MiB)
+            key("httpMaxRequestSize", LONG),
             key("httpRequestsLimitEnabled", BOOLEAN),
             key("httpRequestsMaxPerSecond", DOUBLE),
             key("maxConcurrentHttpRequests", INT),
@@ -240,6 +242,8 @@ final class WorkerKeys {
             key("runtimeCustomizerClassName", STRING),
             key("runtimeCustomizerConfig", MAP),
             key("maxPendingAsyncRequests", INT),
+            // Outrigger's own ceiling on parallelism (Pulsar has none), read by the functions bundle and the scheduler
+            key("functionInstanceMaxParallelism", INT).expect("a whole number >= 1", value -> ((Integer) value) >= 1),
             key("forwardSourceMessageProperty", BOOLEAN),
             key("additionalJavaRuntimeArguments", LIST),
             key("ignoreUnknownConfigFields", BOOLEAN),

@@ -3,6 +3,7 @@ package dev.outrigger.functions.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.api.scheduler.Parallelism;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -47,7 +48,19 @@ final class FunctionConfigs {
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL, true);
 
+    /**
+     * Outrigger's ceiling on {@code parallelism} (Pulsar has none): the leader materialises every instance of every
+     * record, so one registration above it could crash-loop the cluster. Static because the validation is; set by
+     * {@link ParallelismCeiling} from the worker configuration.
+     */
+    private static volatile int maxParallelism = Parallelism.DEFAULT_MAX;
+
     private FunctionConfigs() {
+    }
+
+    /** @param ceiling the largest {@code parallelism} register, update and the leader's record check accept */
+    static void maxParallelism(int ceiling) {
+        maxParallelism = ceiling;
     }
 
     /** Register with the worker's default {@code forwardSourceMessageProperty: true}. */
@@ -67,7 +80,26 @@ final class FunctionConfigs {
     static FunctionConfig forCreate(String tenant, String namespace, String name, FunctionConfig submitted,
                                     boolean forwardSourceMessageProperty) {
         checkRequestParams(tenant, namespace, name, submitted);
-        return validateAndStore(tenant, namespace, name, submitted.toBuilder().build(), forwardSourceMessageProperty);
+        return withinCeiling(validateAndStore(tenant, namespace, name, submitted.toBuilder().build(),
+                forwardSourceMessageProperty));
+    }
+
+    /**
+     * What {@code GET} shows for a stored function: the register checks, without the parallelism ceiling, so a
+     * function stored before the ceiling was lowered can still be read (and lowered, or deleted).
+     */
+    static FunctionConfig forView(String tenant, String namespace, String name, FunctionConfig stored) {
+        checkRequestParams(tenant, namespace, name, stored);
+        return validateAndStore(tenant, namespace, name, stored.toBuilder().build(), true);
+    }
+
+    private static FunctionConfig withinCeiling(FunctionConfig config) {
+        int ceiling = maxParallelism;
+        if (config.getParallelism() != null && config.getParallelism() > ceiling) {
+            throw new IllegalArgumentException(String.format("Function parallelism %d exceeds the limit of %d "
+                    + "instances (%s)", config.getParallelism(), ceiling, Parallelism.MAX_KEY));
+        }
+        return config;
     }
 
     /** Update with the worker's default {@code forwardSourceMessageProperty: true}. */
@@ -85,7 +117,7 @@ final class FunctionConfigs {
                                     String tenant, String namespace, String name,
                                     boolean forwardSourceMessageProperty) {
         FunctionConfig merged = merge(existing, submitted, tenant, namespace, name);
-        return validateAndStore(tenant, namespace, name, merged, forwardSourceMessageProperty);
+        return withinCeiling(validateAndStore(tenant, namespace, name, merged, forwardSourceMessageProperty));
     }
 
     /**

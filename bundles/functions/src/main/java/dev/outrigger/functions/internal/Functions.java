@@ -73,6 +73,7 @@ public final class Functions implements FunctionService {
     private static final Logger LOG = LoggerFactory.getLogger(Functions.class);
     private static final long METADATA_TIMEOUT_SECONDS = 30;
     static final String NOT_SCHEDULED = "Function has not been scheduled";
+    static final String NOT_RUNNING_HERE = "Instance is not running on this worker";
 
     /** Pulsar's JSON style: unknown fields ignored, nulls left out. */
     static final ObjectMapper JSON = new ObjectMapper()
@@ -212,7 +213,7 @@ public final class Functions implements FunctionService {
     /** What Pulsar's GET shows for a stored function: its configuration validated, with the defaults filled in. */
     static FunctionConfig view(FunctionMetadata record) {
         FunctionKey key = record.key();
-        return FunctionConfigs.forCreate(key.tenant(), key.namespace(), key.name(), fromJson(record.config()));
+        return FunctionConfigs.forView(key.tenant(), key.namespace(), key.name(), fromJson(record.config()));
     }
 
     @Override
@@ -232,10 +233,15 @@ public final class Functions implements FunctionService {
         int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
         List<FunctionInstanceStatus> instances = new ArrayList<>();
         int running = 0;
+        // all owners at once, one deadline for all (issue 11 finding 7)
+        List<FunctionInstanceStatusData> answers = FanOut.all(parallelism,
+                instanceId -> instanceData(new InstanceId(key, instanceId)), FanOut.DEADLINE,
+                instanceId -> notRunning("No answer from the instance's worker within "
+                        + FanOut.DEADLINE.toSeconds() + " s"));
         for (int instanceId = 0; instanceId < parallelism; instanceId++) {
             FunctionInstanceStatus instance = new FunctionInstanceStatus();
             instance.setInstanceId(instanceId);
-            instance.setStatus(instanceData(new InstanceId(key, instanceId)));
+            instance.setStatus(answers.get(instanceId));
             if (instance.getStatus().isRunning()) {
                 running++;
             }
@@ -251,10 +257,13 @@ public final class Functions implements FunctionService {
     public FunctionStats stats(String tenant, String namespace, String name) {
         FunctionMetadata record = existing(tenant, namespace, name);
         FunctionStatsImpl stats = new FunctionStatsImpl();
-        for (int instanceId = 0; instanceId < parallelism(record); instanceId++) {
+        List<FunctionInstanceStatsDataImpl> answers = FanOut.all(parallelism(record),
+                instanceId -> instanceStatsData(new InstanceId(record.key(), instanceId)), FanOut.DEADLINE,
+                instanceId -> new FunctionInstanceStatsDataImpl());
+        for (int instanceId = 0; instanceId < answers.size(); instanceId++) {
             FunctionInstanceStatsImpl instance = new FunctionInstanceStatsImpl();
             instance.setInstanceId(instanceId);
-            instance.setMetrics(instanceStatsData(new InstanceId(record.key(), instanceId)));
+            instance.setMetrics(answers.get(instanceId));
             stats.addInstance(instance);
         }
         return stats.calculateOverall();
@@ -280,6 +289,9 @@ public final class Functions implements FunctionService {
             return currentRuntime == null ? new FunctionInstanceStatsDataImpl()
                     : currentRuntime.stats(instance).map(FunctionInstanceStatsDataImpl.class::cast)
                             .orElseGet(FunctionInstanceStatsDataImpl::new);
+        }
+        if (dev.outrigger.api.cluster.WorkerForwarding.isForwarded()) {
+            return new FunctionInstanceStatsDataImpl(); // one hop: not running here, and never forwarded again
         }
         return owners.fetchStats(currentCluster, owner, instance);
     }
@@ -338,23 +350,29 @@ public final class Functions implements FunctionService {
     @Override
     public void restart(String tenant, String namespace, String name, Integer instanceId) {
         FunctionMetadata existing = existing(tenant, namespace, name);
-        for (int id : instanceIds(parallelism(existing), instanceId)) {
-            InstanceId instance = new InstanceId(existing.key(), id);
+        int[] ids = instanceIds(parallelism(existing), instanceId);
+        // all owners at once, one deadline for all; the first failure is reported (issue 11 finding 7)
+        FanOut.all(ids.length, index -> {
+            InstanceId instance = new InstanceId(existing.key(), ids[index]);
             AssignmentService currentAssignments = assignments;
             ClusterService currentCluster = cluster;
             String owner = currentAssignments == null ? null : currentAssignments.assignments().get(instance);
             if (owner == null || currentCluster == null) {
-                continue;
+                return null;
             }
             if (owner.equals(currentCluster.self().workerId())) {
                 FunctionRuntime currentRuntime = runtime;
                 if (currentRuntime != null) {
                     currentRuntime.restart(instance);
                 }
-            } else {
+            } else if (!dev.outrigger.api.cluster.WorkerForwarding.isForwarded()) { // one hop: never forwarded again
                 owners.restart(currentCluster, owner, instance);
             }
-        }
+            return null;
+        }, FanOut.DEADLINE, index -> {
+            throw new FunctionServiceException(Kind.UNAVAILABLE, "No answer from the worker running instance "
+                    + ids[index] + " within " + FanOut.DEADLINE.toSeconds() + " s");
+        });
     }
 
     private static int parallelism(FunctionMetadata record) {
@@ -537,6 +555,12 @@ public final class Functions implements FunctionService {
                 data = notRunning("");
             }
             data.setWorkerId(owner);
+            return data;
+        }
+        if (dev.outrigger.api.cluster.WorkerForwarding.isForwarded()) {
+            // one hop: a worker asked by another answers for itself, while the assignments it sees catch up
+            FunctionInstanceStatusData data = notRunning(NOT_RUNNING_HERE);
+            data.setWorkerId(currentCluster.self().workerId());
             return data;
         }
         return owners.fetch(currentCluster, owner, instance);

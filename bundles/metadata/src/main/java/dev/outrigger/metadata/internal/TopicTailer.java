@@ -5,6 +5,7 @@ import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.topics.CompactedTopics;
+import dev.outrigger.topics.Quarantine;
 import dev.outrigger.topics.TopicFollower;
 import java.io.IOException;
 import java.time.Duration;
@@ -35,8 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records are applied as they come, whatever their version: only the leader writes, and it checks versions before
  * writing. Should the reader fail, the tailer reads the topic again from its start and applies the difference: a
- * reader resuming behind the compaction horizon would read the compacted ledger, which keeps no tombstones. A record Outrigger did not write (no {@link RecordFormat#MESSAGE_PROPERTY}) or cannot read is never
- * applied: the tailer then refuses the topic, once and loudly, and the store stops serving it.
+ * reader resuming behind the compaction horizon would read the compacted ledger, which keeps no tombstones. A record
+ * Outrigger did not write (no {@link RecordFormat#MESSAGE_PROPERTY}, or another format) is never applied: the tailer
+ * then refuses the topic, once and loudly, and the store stops serving it (the topic belongs to someone else). A record
+ * of Outrigger's format that cannot be read (no key, no version, not metadata JSON, key and body disagree) is
+ * quarantined instead: logged once with its message id and key, counted, skipped; its key keeps what it had, and the
+ * rest is served, since one bad record must not stop the metadata of every worker.
  */
 final class TopicTailer {
 
@@ -74,6 +79,7 @@ final class TopicTailer {
     private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
     private volatile String refusal;
+    private final Quarantine quarantine;
     /** Only the tailer thread touches this: the state read at start is installed. */
     private boolean live;
 
@@ -84,6 +90,7 @@ final class TopicTailer {
             Observer observer) {
         this.settings = settings;
         this.observer = observer;
+        this.quarantine = new Quarantine(settings.topic(), LOG);
         this.follower = new TopicFollower("outrigger-metadata-tailer", client, settings.topic(), readerName, topicReady,
                 settings.pollInterval().multipliedBy(2), settings.retryDelay(10), LOG, this::pass, this::refuse);
     }
@@ -112,6 +119,11 @@ final class TopicTailer {
     /** @return why the topic was refused, or null */
     String refusal() {
         return refusal;
+    }
+
+    /** @return how many records were quarantined: of Outrigger's format, but unreadable */
+    int quarantined() {
+        return quarantine.count();
     }
 
     /**
@@ -201,8 +213,9 @@ final class TopicTailer {
         if (!live) {
             components.putAll(read);
             live = true;
-            LOG.info("Read {} function metadata records from {}{}", components.size(), settings.topic(),
-                    refusal == null ? "" : " (refused: " + refusal + ")");
+            LOG.info("Read {} function metadata records from {}{}{}", components.size(), settings.topic(),
+                    refusal == null ? "" : " (refused: " + refusal + ")",
+                    quarantine.count() == 0 ? "" : " (" + quarantine.count() + " unreadable, quarantined)");
             observer.caughtUp(Map.copyOf(components));
             caughtUp.complete(null);
             return;
@@ -289,42 +302,45 @@ final class TopicTailer {
         }
     }
 
+    /** @return the record, or null if it was refused (the topic then is) or quarantined */
     private Decoded decodeOrRefuse(Message<byte[]> message) {
+        String where = "message " + message.getMessageId() + " on " + settings.topic();
+        String refused = CompactedTopics.formatRefusal(message, where);
+        if (refused != null) {
+            refuse(refused);
+            return null;
+        }
         try {
-            return decode(message);
-        } catch (RefusedRecord e) {
-            refuse(e.getMessage());
+            return decode(message, where);
+        } catch (UnreadableRecord | RuntimeException e) {
+            quarantine.add(message.getMessageId(), message.getKey(), e.getMessage());
             return null;
         }
     }
 
     private record Decoded(FunctionKey key, FunctionMetadata metadata, long version) {}
 
-    private static final class RefusedRecord extends Exception {
+    private static final class UnreadableRecord extends Exception {
         private static final long serialVersionUID = 1L;
 
-        RefusedRecord(String message) {
+        UnreadableRecord(String message) {
             super(message, null, false, false);
         }
     }
 
-    private Decoded decode(Message<byte[]> message) throws RefusedRecord {
-        String where = "message " + message.getMessageId() + " on " + settings.topic();
-        String refused = CompactedTopics.formatRefusal(message, where);
-        if (refused != null) {
-            throw new RefusedRecord(refused);
-        }
+    /** A record of Outrigger's format: throws if it cannot be read. */
+    private Decoded decode(Message<byte[]> message, String where) throws UnreadableRecord {
         FunctionKey key;
         try {
             key = FunctionKey.parse(message.hasKey() ? message.getKey() : "");
         } catch (IllegalArgumentException e) {
-            throw new RefusedRecord(where + " has no tenant/namespace/name key: " + message.getKey());
+            throw new UnreadableRecord(where + " has no tenant/namespace/name key: " + message.getKey());
         }
         long version;
         try {
             version = Long.parseLong(message.getProperty(MetadataCodec.VERSION_PROPERTY));
         } catch (NumberFormatException e) {
-            throw new RefusedRecord(where + " has no valid " + MetadataCodec.VERSION_PROPERTY + " property: "
+            throw new UnreadableRecord(where + " has no valid " + MetadataCodec.VERSION_PROPERTY + " property: "
                     + message.getProperty(MetadataCodec.VERSION_PROPERTY));
         }
         byte[] data = message.getData();
@@ -335,10 +351,10 @@ final class TopicTailer {
         try {
             metadata = MetadataCodec.fromJson(data);
         } catch (IOException e) {
-            throw new RefusedRecord(where + " (" + key + ") is not function metadata JSON: " + e.getMessage());
+            throw new UnreadableRecord(where + " (" + key + ") is not function metadata JSON: " + e.getMessage());
         }
-        if (!metadata.key().equals(key) || metadata.version() != version) {
-            throw new RefusedRecord(where + " is keyed " + key + " version " + version + " but holds "
+        if (!key.equals(metadata.key()) || metadata.version() != version) {
+            throw new UnreadableRecord(where + " is keyed " + key + " version " + version + " but holds "
                     + metadata.key() + " version " + metadata.version());
         }
         return new Decoded(key, metadata, version);

@@ -19,9 +19,26 @@ final class ExceptionMappers {
 
     private ExceptionMappers() {}
 
+    /**
+     * A body cut off at its limit is the caller's mistake, whatever the reader that met it wrapped it in: 413 with the
+     * limit named; null when the failure is something else.
+     */
+    static Response tooLarge(Throwable failure) {
+        RequestTooLargeException tooLarge = RequestTooLargeException.in(failure);
+        if (tooLarge == null) {
+            return null;
+        }
+        LOG.debug("Answered 413: {}", tooLarge.getMessage());
+        return ErrorBody.response(413, tooLarge.getMessage());
+    }
+
     static final class ErrorResponses implements ExceptionMapper<ErrorResponseException> {
         @Override
         public Response toResponse(ErrorResponseException e) {
+            Response tooLarge = tooLarge(e);
+            if (tooLarge != null) {
+                return tooLarge;
+            }
             // 503 is an expected answer (not ready, not the leader); only a 500 is a failure of ours.
             if (e.status() == 500) {
                 LOG.error("Request failed: {}", e.getMessage(), e);
@@ -43,6 +60,10 @@ final class ExceptionMappers {
     static final class FunctionServiceErrors implements ExceptionMapper<FunctionServiceException> {
         @Override
         public Response toResponse(FunctionServiceException e) {
+            Response tooLarge = tooLarge(e);
+            if (tooLarge != null) {
+                return tooLarge;
+            }
             if (e.kind() == FunctionServiceException.Kind.INTERNAL) {
                 LOG.error("Request failed: {}", e.getMessage(), e);
             } else {
@@ -68,6 +89,11 @@ final class ExceptionMappers {
 
         @Override
         public Response toResponse(WebApplicationException e) {
+            // the multipart parser turns a body cut off at the request limit into a 400
+            Response tooLarge = tooLarge(e);
+            if (tooLarge != null) {
+                return tooLarge;
+            }
             Response response = e.getResponse();
             int status = response.getStatus();
             if (status < 400 || response.hasEntity()) {
@@ -85,6 +111,10 @@ final class ExceptionMappers {
     static final class Unexpected implements ExceptionMapper<Throwable> {
         @Override
         public Response toResponse(Throwable e) {
+            Response tooLarge = tooLarge(e);
+            if (tooLarge != null) {
+                return tooLarge;
+            }
             LOG.error("Unexpected failure while serving a request", e);
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return ErrorBody.response(Response.Status.INTERNAL_SERVER_ERROR.getStatusCode(), reason);

@@ -1,6 +1,7 @@
 package dev.outrigger.rest.internal;
 
 import dev.outrigger.api.cluster.WorkerChannel;
+import dev.outrigger.api.cluster.WorkerForwarding;
 import dev.outrigger.api.config.ConfigurationPids;
 import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.cluster.WorkerRequest;
@@ -116,6 +117,8 @@ public final class HttpWorkerChannel implements WorkerChannel {
                 .timeout(request.timeout())
                 // the admin API speaks JSON, and Pulsar's admin client asks for it
                 .header("Accept", "application/json")
+                // the one-hop rule: the other worker answers for itself and never forwards this again
+                .header(WorkerForwarding.HEADER, "true")
                 .method(request.method(), request.body() == null
                         ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));

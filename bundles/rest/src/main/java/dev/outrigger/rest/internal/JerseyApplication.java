@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.jakarta.rs.json.JacksonJsonProvider;
 import dev.outrigger.api.cluster.ClusterService;
+import dev.outrigger.api.config.ConfigurationPids;
 import dev.outrigger.api.rest.RestResource;
 import dev.outrigger.api.security.AccessControl;
 import jakarta.servlet.Servlet;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,6 +26,7 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * causes one rebuild) and swapped into the one servlet registered: replacing servlet services races with Felix HTTP's
  * whiteboard while Jetty (re)starts, and Jersey's own reload fails requests in flight.
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPid = ConfigurationPids.WORKER)
 public final class JerseyApplication {
 
     private static final Logger LOG = LoggerFactory.getLogger(JerseyApplication.class);
@@ -59,6 +62,8 @@ public final class JerseyApplication {
     private ScheduledFuture<?> pendingRebuild;
     private SwappableServlet container;
     private ServiceRegistration<Servlet> servlet;
+    /** Read by the filter at every request, so a changed limit applies without a rebuild. */
+    private volatile RequestLimits limits = RequestLimits.DEFAULTS;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -70,9 +75,16 @@ public final class JerseyApplication {
     private volatile AccessControl accessControl;
 
     @Activate
-    public JerseyApplication(BundleContext context) {
+    public JerseyApplication(BundleContext context, Map<String, Object> properties) {
         this.context = context;
+        this.limits = RequestLimits.of(properties);
         scheduleRebuild();
+    }
+
+    /** A changed limit applies to the next request; nothing is rebuilt. */
+    @Modified
+    void modified(Map<String, Object> properties) {
+        limits = RequestLimits.of(properties);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -111,6 +123,9 @@ public final class JerseyApplication {
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .register(new JacksonJsonProvider(MAPPER))
                 .register(MultiPartFeature.class)
+                .register(new RequestLimitFilter(() -> limits.maxRequestBytes()))
+                .register(new ForwardedFilter())
+                .register(new NameFilter())
                 .register(new AuthenticationFilter(() -> accessControl))
                 .register(new ReadinessFilter(() -> cluster))
                 .register(new AuthorizationFilter(() -> accessControl))

@@ -96,6 +96,15 @@ class HttpWorkerChannelTest {
         assertEquals("application/json", request.header("Accept"));
     }
 
+    // issue 11 finding 7: the one-hop rule; the owner answers a marked request for itself and never forwards it
+    @Test
+    void everyRequestIsMarkedAsForwardedByAWorker() throws Exception {
+        new HttpWorkerChannel((WorkerCredentials) null).send(worker,
+                WorkerRequest.get("/admin/v3/functions/t/n/f/0/status", TIMEOUT));
+
+        assertEquals("true", received.get(0).header("X-Outrigger-Forwarded"));
+    }
+
     @Test
     void bodyAndContentTypeGoAsGiven() throws Exception {
         byte[] json = "{\"name\":\"f\u00e9\"}".getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.outrigger.scheduler.internal;
 
+import dev.outrigger.api.scheduler.Parallelism;
 import java.time.Duration;
 
 /**
@@ -11,6 +12,7 @@ import java.time.Duration;
  * @param retryDelay the pause after the first failed attempt; it grows with each attempt, up to one second
  * @param membershipCheck how often the leader asks the broker who the members are
  * @param compactEvery after how many records written the leader triggers compaction of the topic; 0 never
+ * @param maxParallelism the parallelism above which a component is quarantined, not scheduled
  */
 record AssignmentSettings(
         String topic,
@@ -18,11 +20,12 @@ record AssignmentSettings(
         Duration readTimeout,
         Duration retryDelay,
         Duration membershipCheck,
-        int compactEvery) {
+        int compactEvery,
+        int maxParallelism) {
 
     static AssignmentSettings of(String topic) {
         return new AssignmentSettings(topic, Duration.ofMillis(200), Duration.ofSeconds(30), Duration.ofMillis(100),
-                Duration.ofSeconds(5), 1000);
+                Duration.ofSeconds(5), 1000, Parallelism.DEFAULT_MAX);
     }
 
     static String topic(String namespace, String topicName) {
@@ -30,11 +33,18 @@ record AssignmentSettings(
     }
 
     AssignmentSettings withMembershipCheck(Duration period) {
-        return new AssignmentSettings(topic, pollInterval, readTimeout, retryDelay, period, compactEvery);
+        return new AssignmentSettings(topic, pollInterval, readTimeout, retryDelay, period, compactEvery,
+                maxParallelism);
     }
 
     AssignmentSettings withCompactEvery(int records) {
-        return new AssignmentSettings(topic, pollInterval, readTimeout, retryDelay, membershipCheck, records);
+        return new AssignmentSettings(topic, pollInterval, readTimeout, retryDelay, membershipCheck, records,
+                maxParallelism);
+    }
+
+    AssignmentSettings withMaxParallelism(int ceiling) {
+        return new AssignmentSettings(topic, pollInterval, readTimeout, retryDelay, membershipCheck, compactEvery,
+                ceiling);
     }
 
     /** @return the pause after the given failed attempt (1-based): linear growth, at most one second */

@@ -6,6 +6,7 @@ import dev.outrigger.api.scheduler.AssignmentListener;
 import dev.outrigger.api.scheduler.AssignmentService;
 import dev.outrigger.api.scheduler.InstanceId;
 import dev.outrigger.topics.EventThread;
+import dev.outrigger.topics.Quarantine;
 import dev.outrigger.topics.TopicFollower;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -55,6 +56,7 @@ public final class AssignmentTailer implements AssignmentService {
     private volatile Map<InstanceId, String> assignments = Map.of();
     private volatile boolean caughtUp;
     private volatile String refusal;
+    private final Quarantine quarantine;
 
     @Activate
     public AssignmentTailer(
@@ -66,6 +68,7 @@ public final class AssignmentTailer implements AssignmentService {
 
     AssignmentTailer(AssignmentSettings settings, PulsarClient client, ClusterService cluster) {
         this.settings = settings;
+        this.quarantine = new Quarantine(settings.topic(), LOG);
         this.follower = new TopicFollower("outrigger-assignment-tailer", client, settings.topic(),
                 cluster.self().workerId() + "-assignments", cluster::isInitialized, settings.pollInterval(),
                 settings.retryDelay(10), LOG, this::pass, this::refuse);
@@ -109,7 +112,8 @@ public final class AssignmentTailer implements AssignmentService {
     private void pass(Reader<byte[]> reader) throws PulsarClientException, TopicFollower.Refused {
         try {
             Map<InstanceId, String> read = new HashMap<>();
-            if (!AssignmentRecords.readToEnd(reader, settings.topic(), read, settings.readTimeout().toMillis())) {
+            if (!AssignmentRecords.readToEnd(reader, settings.topic(), read, settings.readTimeout().toMillis(),
+                    quarantine)) {
                 throw new PulsarClientException.TimeoutException(settings.topic() + " announced a record but none "
                         + "came within " + settings.readTimeout());
             }
@@ -144,7 +148,10 @@ public final class AssignmentTailer implements AssignmentService {
             if (message == null) {
                 continue;
             }
-            AssignmentRecords.Decoded record = AssignmentRecords.decode(message, settings.topic());
+            AssignmentRecords.Decoded record = AssignmentRecords.decode(message, settings.topic(), quarantine);
+            if (record == null) {
+                continue;
+            }
             Map<InstanceId, String> next = new HashMap<>(assignments);
             AssignmentRecords.apply(next, record);
             Map<InstanceId, String> state = Map.copyOf(next);

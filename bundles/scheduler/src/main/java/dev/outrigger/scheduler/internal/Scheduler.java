@@ -11,6 +11,8 @@ import dev.outrigger.api.metadata.FunctionMetadataStore;
 import dev.outrigger.api.metadata.MetadataListener;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.scheduler.InstanceId;
+import dev.outrigger.api.scheduler.Parallelism;
+import dev.outrigger.topics.Quarantine;
 import dev.outrigger.topics.CompactedTopics;
 import dev.outrigger.topics.LeaderWriter;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,10 +59,16 @@ import org.slf4j.LoggerFactory;
  * instance, a tombstone for every instance that no longer exists. Everything happens on one thread, so writes are
  * serialized. After every {@code compactEvery} records it triggers compaction of the topic.
  *
- * <p>It never writes a topic holding records Outrigger did not write.
+ * <p>It never writes a topic holding records Outrigger did not write. It never dies on one record either: an
+ * assignment record it cannot read is quarantined (reported once, skipped), and a component whose {@code parallelism}
+ * is above {@code functionInstanceMaxParallelism} (written before that ceiling, or by another worker) is quarantined
+ * too: reported once with its key, left as it is, and the rest scheduled.
+ *
+ * <p>The ceiling is in the worker configuration, so any change of {@code functions_worker.yml} restarts this component:
+ * cheap (it re-reads the topic and writes nothing that did not change), unlike restarting what uses the cluster PID.
  */
 @Component(
-        configurationPid = ConfigurationPids.CLUSTER,
+        configurationPid = {ConfigurationPids.WORKER, ConfigurationPids.CLUSTER},
         configurationPolicy = ConfigurationPolicy.REQUIRE,
         immediate = true,
         service = {})
@@ -81,6 +90,9 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
     private volatile ScheduledFuture<?> membershipCheck;
     private volatile boolean closed;
     private volatile String refusal;
+    private final Quarantine unreadable;
+    /** Components above the parallelism ceiling at the last scheduling; each reported once while it stays there. */
+    private final Set<String> quarantined = ConcurrentHashMap.newKeySet();
 
     /** The assignments on the topic, as this leader read and wrote them; only the scheduler thread touches these. */
     private Map<InstanceId, String> current = Map.of();
@@ -89,6 +101,7 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
     /** Registered by hand once active: as DS services, the metadata store binding them would be a circular activation. */
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
 
+    /** Later PIDs win: the cluster configuration's topic (validated, defaulted) over the raw worker keys. */
     @Activate
     public Scheduler(
             BundleContext context,
@@ -98,7 +111,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
             @Reference ClusterService cluster,
             @Reference FunctionMetadataStore metadata) {
         this(AssignmentSettings.of(
-                        AssignmentSettings.topic(config.pulsarFunctionsNamespace(), config.functionAssignmentTopicName())),
+                        AssignmentSettings.topic(config.pulsarFunctionsNamespace(), config.functionAssignmentTopicName()))
+                        .withMaxParallelism(Parallelism.max(config.functionInstanceMaxParallelism())),
                 client, cluster, metadata, topic -> compact(admin, topic));
         registrations.add(context.registerService(LeadershipListener.class, this, null));
         registrations.add(context.registerService(MetadataListener.class, this, null));
@@ -113,6 +127,7 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
         this.metadata = metadata;
         this.compactor = compactor;
         this.workerId = cluster.self().workerId();
+        this.unreadable = new Quarantine(settings.topic(), LOG);
         this.thread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread created = new Thread(runnable, "outrigger-scheduler");
             created.setDaemon(true);
@@ -158,6 +173,11 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
     /** @return why the topic is refused, or null */
     String refusal() {
         return refusal;
+    }
+
+    /** @return the components left unscheduled at the last scheduling: their parallelism is above the ceiling */
+    Set<String> quarantined() {
+        return Set.copyOf(quarantined);
     }
 
     // ---- what starts a scheduling
@@ -243,7 +263,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
         try (Reader<byte[]> reader =
                 CompactedTopics.openReader(client, settings.topic(), workerId + "-scheduler-reader")) {
             Map<InstanceId, String> read = new HashMap<>();
-            if (!AssignmentRecords.readToEnd(reader, settings.topic(), read, settings.readTimeout().toMillis())) {
+            if (!AssignmentRecords.readToEnd(reader, settings.topic(), read, settings.readTimeout().toMillis(),
+                    unreadable)) {
                 throw new PulsarClientException.TimeoutException(settings.topic() + " announced a record but none "
                         + "came within " + settings.readTimeout());
             }
@@ -277,7 +298,9 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
             LOG.debug("Not scheduling now: the broker lists no members");
             return;
         }
-        Map<InstanceId, String> next = RoundRobin.schedule(current, components, members);
+        RoundRobin.Plan plan = RoundRobin.plan(current, components, members, settings.maxParallelism());
+        report(plan.quarantined());
+        Map<InstanceId, String> next = plan.assignments();
         List<InstanceId> changes = new ArrayList<>();
         next.forEach((instance, worker) -> {
             if (!worker.equals(current.get(instance))) {
@@ -294,6 +317,22 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
         }
         changes.sort(RoundRobin.ORDER);
         write(leading, producer, changes, next);
+    }
+
+    /** Says once of every component that enters quarantine, and once when it leaves. */
+    private void report(Set<String> now) {
+        for (String key : now) {
+            if (quarantined.add(key)) {
+                LOG.error("Worker {} does not schedule {}: its parallelism is above functionInstanceMaxParallelism "
+                        + "({}); its assignments are left as they are until it is updated below that or deleted",
+                        workerId, key, settings.maxParallelism());
+            }
+        }
+        for (String key : Set.copyOf(quarantined)) {
+            if (!now.contains(key) && quarantined.remove(key)) {
+                LOG.info("Worker {} schedules {} again", workerId, key);
+            }
+        }
     }
 
     private void write(LeaderWriter.Term leading, Producer<byte[]> producer, List<InstanceId> changes,

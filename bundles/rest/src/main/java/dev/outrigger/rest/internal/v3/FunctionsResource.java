@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outrigger.api.functions.FunctionService;
 import dev.outrigger.api.functions.FunctionServiceException;
 import dev.outrigger.api.functions.PackageUpload;
+import dev.outrigger.api.rest.ErrorResponseException;
 import dev.outrigger.api.rest.RestResource;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -18,6 +19,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import org.apache.pulsar.common.functions.FunctionConfig;
@@ -145,8 +148,28 @@ public final class FunctionsResource implements RestResource {
             @PathParam("functionName") String functionName,
             @FormDataParam("data") String data,
             @FormDataParam("dataStream") InputStream dataStream,
-            @FormDataParam("topic") String topic) {
-        return functions.trigger(tenant, namespace, functionName, data, dataStream, topic);
+            @FormDataParam("topic") String topic) throws IOException {
+        return functions.trigger(tenant, namespace, functionName, data, capped(dataStream), topic);
+    }
+
+    /**
+     * Trigger data is published as one message, so it is read into memory: above Pulsar's default
+     * {@code maxMessageSize} (5 MiB), which the broker would refuse anyway, it is a 413 before anything else.
+     */
+    static final int TRIGGER_MAX_BYTES = 5 * 1024 * 1024;
+
+    static InputStream capped(InputStream dataStream) throws IOException {
+        if (dataStream == null) {
+            return null;
+        }
+        byte[] bytes;
+        try (dataStream) {
+            bytes = dataStream.readNBytes(TRIGGER_MAX_BYTES + 1);
+        }
+        if (bytes.length > TRIGGER_MAX_BYTES) {
+            throw new ErrorResponseException(413, "Trigger data is larger than " + TRIGGER_MAX_BYTES + " bytes");
+        }
+        return new ByteArrayInputStream(bytes);
     }
 
     @POST
