@@ -55,6 +55,7 @@ import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceSta
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -84,6 +85,7 @@ public final class Functions implements FunctionService {
     private final PulsarAdmin brokerAdmin;
     private final PulsarClient client;
     private final PackageStores packages;
+    private final PackageJanitor janitor;
     private final OwnerClient owners = new OwnerClient(JSON, () -> this.channel);
 
     // Optional: without a scheduler or runtime, every instance reports that it has not been scheduled.
@@ -113,10 +115,22 @@ public final class Functions implements FunctionService {
     @Activate
     public Functions(@Reference FunctionMetadataStore metadata, @Reference PulsarAdmin brokerAdmin,
             @Reference PulsarClient client, @Reference PackageStores packages) {
+        this(metadata, brokerAdmin, client, packages, PackageJanitor.SETTLE);
+    }
+
+    /** @param settle how long a package whose record's write has an unknown outcome is kept before checking */
+    Functions(FunctionMetadataStore metadata, PulsarAdmin brokerAdmin, PulsarClient client, PackageStores packages,
+            java.time.Duration settle) {
         this.metadata = metadata;
         this.brokerAdmin = brokerAdmin;
         this.client = client;
         this.packages = packages;
+        this.janitor = new PackageJanitor(packages, metadata, settle);
+    }
+
+    @Deactivate
+    void deactivate() {
+        janitor.close();
     }
 
     @Override
@@ -143,7 +157,7 @@ public final class Functions implements FunctionService {
                     toJson(config), stored, Map.of())));
             LOG.info("Registered function {}", key);
         } catch (RuntimeException e) {
-            discardPackage(stored, upload != null);
+            discardAfterFailedWrite(stored, upload != null, key, e);
             if (e instanceof StaleVersionException) {
                 throw badRequest("Function " + name + " already exists");
             }
@@ -177,7 +191,7 @@ public final class Functions implements FunctionService {
             await(metadata.write(existing.update(toJson(updated), stored)));
         } catch (RuntimeException e) {
             if (newPackage) {
-                discardPackage(stored, upload != null);
+                discardAfterFailedWrite(stored, upload != null, key, e);
             }
             if (e instanceof StaleVersionException) {
                 throw badRequest("Function " + name + " was changed by another request; try again");
@@ -185,7 +199,7 @@ public final class Functions implements FunctionService {
             throw e;
         }
         if (newPackage && existing.packageRef() != null && !existing.packageRef().equals(stored)) {
-            discardPackage(existing.packageRef(), packages.deletedWithComponent(existing.packageRef()));
+            janitor.discard(existing.packageRef(), packages.deletedWithComponent(existing.packageRef()));
         }
         LOG.info("Updated function {} to version {}", key, existing.version() + 1);
     }
@@ -200,7 +214,7 @@ public final class Functions implements FunctionService {
         }
         // As Pulsar's worker: packages in package management stay (apache/pulsar#18030), the others go.
         if (existing.packageRef() != null) {
-            discardPackage(existing.packageRef(), packages.deletedWithComponent(existing.packageRef()));
+            janitor.discard(existing.packageRef(), packages.deletedWithComponent(existing.packageRef()));
         }
         LOG.info("Deregistered function {}", existing.key());
     }
@@ -447,11 +461,11 @@ public final class Functions implements FunctionService {
             }
             previous = index.put(path, stored);
         } catch (PackagePaths.UnavailableException e) {
-            discardPackage(stored, true);
+            janitor.discard(stored, true);
             throw new FunctionServiceException(Kind.UNAVAILABLE, e.getMessage(), e);
         }
         // As Pulsar's worker overwrites the log at that path: the package it named before goes.
-        previous.filter(old -> !old.equals(stored)).ifPresent(old -> discardPackage(old, true));
+        previous.filter(old -> !old.equals(stored)).ifPresent(old -> janitor.discard(old, true));
         LOG.info("Uploaded a package to {} ({})", path, stored.location());
     }
 
@@ -676,15 +690,19 @@ public final class Functions implements FunctionService {
         }
     }
 
-    /** Best effort: a package left behind wastes space but breaks nothing, so a failure here is only logged. */
-    private void discardPackage(PackageRef ref, boolean owned) {
-        if (!owned || ref == null) {
-            return;
-        }
-        try {
-            packages.forLocation(ref).delete(ref);
-        } catch (PackageException | RuntimeException e) {
-            LOG.warn("Could not delete package {}: {}", ref.location(), e.getMessage());
+    /**
+     * A refused write surely did not land, so its package goes now; any other failure leaves the outcome unknown (a
+     * write forwarded to a leader that went away may have been written), so the package goes only once it is sure no
+     * record names it.
+     */
+    private void discardAfterFailedWrite(PackageRef stored, boolean owned, FunctionKey key, RuntimeException failure) {
+        boolean refused = failure instanceof StaleVersionException
+                || failure instanceof FunctionServiceException refusal
+                        && refusal.kind() == FunctionServiceException.Kind.BAD_REQUEST;
+        if (refused) {
+            janitor.discard(stored, owned);
+        } else {
+            janitor.discardUnlessRecorded(stored, owned, key);
         }
     }
 
