@@ -17,6 +17,17 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface FunctionService {
 
     /**
+     * Who asks for an instance's status, stats or restart: a client, for whom this worker asks the instance's owner, or
+     * another worker, which is answered here and never passed on (the one-hop rule: two workers whose views of the
+     * assignments differ while they change must not bounce one request between them).
+     */
+    enum Asker {
+        CLIENT,
+        WORKER
+    }
+
+
+    /**
      * Registers a function with either an uploaded package or a package URL.
      *
      * @param upload the uploaded package, or null
@@ -46,7 +57,12 @@ public interface FunctionService {
     /** @return the function's statistics: every instance's, and their sums and averages */
     FunctionStats stats(String tenant, String namespace, String name);
 
-    FunctionInstanceStatsData instanceStats(String tenant, String namespace, String name, int instanceId);
+    default FunctionInstanceStatsData instanceStats(String tenant, String namespace, String name, int instanceId) {
+        return instanceStats(tenant, namespace, name, instanceId, Asker.CLIENT);
+    }
+
+    /** @param asker a client's request may be passed to the instance's owner, a worker's is answered here */
+    FunctionInstanceStatsData instanceStats(String tenant, String namespace, String name, int instanceId, Asker asker);
 
     /**
      * Pulsar's trigger: sends a value to an input topic of the function and waits up to 30 s for the output the
@@ -78,7 +94,12 @@ public interface FunctionService {
      *
      * @param instanceId one instance, or null for all
      */
-    void restart(String tenant, String namespace, String name, Integer instanceId);
+    default void restart(String tenant, String namespace, String name, Integer instanceId) {
+        restart(tenant, namespace, name, instanceId, Asker.CLIENT);
+    }
+
+    /** @param asker a client's request may be passed to the instances' owners, a worker's is carried out here only */
+    void restart(String tenant, String namespace, String name, Integer instanceId, Asker asker);
 
     /**
      * Copies the function's package, checked against its SHA-256, to {@code out}.
@@ -107,6 +128,12 @@ public interface FunctionService {
      */
     InputStream downloadPackage(String path);
 
+    default FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData instanceStatus(
+            String tenant, String namespace, String name, int instanceId) {
+        return instanceStatus(tenant, namespace, name, instanceId, Asker.CLIENT);
+    }
+
+    /** @param asker a client's request may be passed to the instance's owner, a worker's is answered here */
     FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData instanceStatus(
-            String tenant, String namespace, String name, int instanceId);
+            String tenant, String namespace, String name, int instanceId, Asker asker);
 }

@@ -3,7 +3,7 @@
  * {@code FunctionStatus}), so the REST edge only parses, delegates and maps errors.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package dev.outrigger.api.functions;
 
 import org.osgi.annotation.bundle.Export;

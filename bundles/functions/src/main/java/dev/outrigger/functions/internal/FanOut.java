@@ -1,6 +1,5 @@
 package dev.outrigger.functions.internal;
 
-import dev.outrigger.api.cluster.WorkerForwarding;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +46,10 @@ final class FanOut {
      * @throws RuntimeException the first task's failure, in order, after all have finished or timed out
      */
     static <T> List<T> all(int count, IntFunction<T> task, Duration deadline, IntFunction<T> late) {
-        boolean forwarded = WorkerForwarding.isForwarded();
         List<Future<T>> futures = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int number = i;
-            futures.add(POOL.submit(() -> WorkerForwarding.carrying(forwarded, () -> task.apply(number)).get()));
+            futures.add(POOL.submit(() -> task.apply(number)));
         }
         long end = System.nanoTime() + deadline.toNanos();
         List<T> answers = new ArrayList<>(count);

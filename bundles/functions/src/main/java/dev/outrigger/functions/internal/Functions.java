@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.WorkerChannel;
 import dev.outrigger.api.functions.FunctionService;
+import dev.outrigger.api.functions.FunctionService.Asker;
 import dev.outrigger.api.functions.FunctionServiceException;
 import dev.outrigger.api.functions.FunctionServiceException.Kind;
 import dev.outrigger.api.functions.PackageUpload;
@@ -249,7 +250,7 @@ public final class Functions implements FunctionService {
         int running = 0;
         // all owners at once, one deadline for all (issue 11 finding 7)
         List<FunctionInstanceStatusData> answers = FanOut.all(parallelism,
-                instanceId -> instanceData(new InstanceId(key, instanceId)), FanOut.DEADLINE,
+                instanceId -> instanceData(new InstanceId(key, instanceId), Asker.CLIENT), FanOut.DEADLINE,
                 instanceId -> notRunning("No answer from the instance's worker within "
                         + FanOut.DEADLINE.toSeconds() + " s"));
         for (int instanceId = 0; instanceId < parallelism; instanceId++) {
@@ -272,7 +273,8 @@ public final class Functions implements FunctionService {
         FunctionMetadata record = existing(tenant, namespace, name);
         FunctionStatsImpl stats = new FunctionStatsImpl();
         List<FunctionInstanceStatsDataImpl> answers = FanOut.all(parallelism(record),
-                instanceId -> instanceStatsData(new InstanceId(record.key(), instanceId)), FanOut.DEADLINE,
+                instanceId -> instanceStatsData(new InstanceId(record.key(), instanceId), Asker.CLIENT),
+                FanOut.DEADLINE,
                 instanceId -> new FunctionInstanceStatsDataImpl());
         for (int instanceId = 0; instanceId < answers.size(); instanceId++) {
             FunctionInstanceStatsImpl instance = new FunctionInstanceStatsImpl();
@@ -284,14 +286,15 @@ public final class Functions implements FunctionService {
     }
 
     @Override
-    public FunctionInstanceStatsData instanceStats(String tenant, String namespace, String name, int instanceId) {
+    public FunctionInstanceStatsData instanceStats(String tenant, String namespace, String name, int instanceId,
+            Asker asker) {
         FunctionMetadata record = existing(tenant, namespace, name);
         int id = instanceIds(parallelism(record), instanceId)[0];
-        return instanceStatsData(new InstanceId(record.key(), id));
+        return instanceStatsData(new InstanceId(record.key(), id), asker);
     }
 
     /** As status: from this worker's runtime, or from the owner; empty figures for an instance not running. */
-    private FunctionInstanceStatsDataImpl instanceStatsData(InstanceId instance) {
+    private FunctionInstanceStatsDataImpl instanceStatsData(InstanceId instance, Asker asker) {
         AssignmentService currentAssignments = assignments;
         ClusterService currentCluster = cluster;
         String owner = currentAssignments == null ? null : currentAssignments.assignments().get(instance);
@@ -304,7 +307,7 @@ public final class Functions implements FunctionService {
                     : currentRuntime.stats(instance).map(FunctionInstanceStatsDataImpl.class::cast)
                             .orElseGet(FunctionInstanceStatsDataImpl::new);
         }
-        if (dev.outrigger.api.cluster.WorkerForwarding.isForwarded()) {
+        if (asker == Asker.WORKER) {
             return new FunctionInstanceStatsDataImpl(); // one hop: not running here, and never forwarded again
         }
         return owners.fetchStats(currentCluster, owner, instance);
@@ -362,7 +365,7 @@ public final class Functions implements FunctionService {
     }
 
     @Override
-    public void restart(String tenant, String namespace, String name, Integer instanceId) {
+    public void restart(String tenant, String namespace, String name, Integer instanceId, Asker asker) {
         FunctionMetadata existing = existing(tenant, namespace, name);
         int[] ids = instanceIds(parallelism(existing), instanceId);
         // all owners at once, one deadline for all; the first failure is reported (issue 11 finding 7)
@@ -379,7 +382,7 @@ public final class Functions implements FunctionService {
                 if (currentRuntime != null) {
                     currentRuntime.restart(instance);
                 }
-            } else if (!dev.outrigger.api.cluster.WorkerForwarding.isForwarded()) { // one hop: never forwarded again
+            } else if (asker == Asker.CLIENT) { // one hop: a worker's request is never forwarded again
                 owners.restart(currentCluster, owner, instance);
             }
             return null;
@@ -541,20 +544,21 @@ public final class Functions implements FunctionService {
     }
 
     @Override
-    public FunctionInstanceStatusData instanceStatus(String tenant, String namespace, String name, int instanceId) {
+    public FunctionInstanceStatusData instanceStatus(String tenant, String namespace, String name, int instanceId,
+            Asker asker) {
         FunctionConfig config = get(tenant, namespace, name);
         int parallelism = config.getParallelism() == null ? 1 : config.getParallelism();
         if (instanceId < 0 || instanceId >= parallelism) {
             throw badRequest("Invalid InstanceId");
         }
-        return instanceData(new InstanceId(new FunctionKey(tenant, namespace, name), instanceId));
+        return instanceData(new InstanceId(new FunctionKey(tenant, namespace, name), instanceId), asker);
     }
 
     /**
      * The status of one instance from the worker that runs it: this worker's runtime, or the owner's admin API (the
      * owner answers from its own runtime, so this never goes further than one hop).
      */
-    private FunctionInstanceStatusData instanceData(InstanceId instance) {
+    private FunctionInstanceStatusData instanceData(InstanceId instance, Asker asker) {
         AssignmentService currentAssignments = assignments;
         ClusterService currentCluster = cluster;
         String owner = currentAssignments == null ? null : currentAssignments.assignments().get(instance);
@@ -571,7 +575,7 @@ public final class Functions implements FunctionService {
             data.setWorkerId(owner);
             return data;
         }
-        if (dev.outrigger.api.cluster.WorkerForwarding.isForwarded()) {
+        if (asker == Asker.WORKER) {
             // one hop: a worker asked by another answers for itself, while the assignments it sees catch up
             FunctionInstanceStatusData data = notRunning(NOT_RUNNING_HERE);
             data.setWorkerId(currentCluster.self().workerId());

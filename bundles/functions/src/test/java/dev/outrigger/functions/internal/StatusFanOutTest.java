@@ -9,9 +9,9 @@ import static org.mockito.Mockito.when;
 
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.WorkerChannel;
-import dev.outrigger.api.cluster.WorkerForwarding;
 import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.cluster.WorkerResponse;
+import dev.outrigger.api.functions.FunctionService.Asker;
 import dev.outrigger.api.metadata.ComponentType;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
@@ -32,7 +32,6 @@ import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.apache.pulsar.common.policies.data.FunctionStatus;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,11 +81,6 @@ class StatusFanOutTest {
         set("channel", channel);
     }
 
-    @AfterEach
-    void unmark() {
-        WorkerForwarding.mark(false);
-    }
-
     private void set(String field, Object value) throws Exception {
         Field f = Functions.class.getDeclaredField(field);
         f.setAccessible(true);
@@ -105,17 +99,14 @@ class StatusFanOutTest {
     // issue 11 finding 7: a forwarded request is answered here, never forwarded again
     @Test
     void aForwardedRequestIsNotForwardedAgain() {
-        WorkerForwarding.mark(true);
-
-        FunctionInstanceStatusData data = functions.instanceStatus("public", "default", "fn", 1);
+        FunctionInstanceStatusData data = functions.instanceStatus("public", "default", "fn", 1, Asker.WORKER);
 
         assertFalse(data.isRunning());
         assertEquals(Functions.NOT_RUNNING_HERE, data.getError());
         assertEquals("w1", data.getWorkerId());
         assertEquals(0, calls.get(), "no call to another worker");
-        functions.restart("public", "default", "fn", null);
-        assertEquals(0, functions.stats("public", "default", "fn").getInstances().get(0).getMetrics()
-                .getReceivedTotal());
+        functions.restart("public", "default", "fn", null, Asker.WORKER);
+        assertEquals(0, functions.instanceStats("public", "default", "fn", 0, Asker.WORKER).getReceivedTotal());
         assertEquals(0, calls.get(), "no call to another worker");
     }
 

@@ -124,7 +124,6 @@ public final class JerseyApplication {
                 .register(new JacksonJsonProvider(MAPPER))
                 .register(MultiPartFeature.class)
                 .register(new RequestLimitFilter(() -> limits.maxRequestBytes()))
-                .register(new ForwardedFilter())
                 .register(new NameFilter())
                 .register(new AuthenticationFilter(() -> accessControl))
                 .register(new ReadinessFilter(() -> cluster))

@@ -3,6 +3,7 @@ package dev.outrigger.rest.internal.v3;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.outrigger.api.cluster.WorkerForwarding;
 import dev.outrigger.api.functions.FunctionService;
 import dev.outrigger.api.functions.FunctionServiceException;
 import dev.outrigger.api.functions.PackageUpload;
@@ -11,6 +12,7 @@ import dev.outrigger.api.rest.RestResource;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -120,8 +122,9 @@ public final class FunctionsResource implements RestResource {
             @PathParam("tenant") String tenant,
             @PathParam("namespace") String namespace,
             @PathParam("functionName") String functionName,
-            @PathParam("instanceId") String instanceId) {
-        return functions.instanceStatus(tenant, namespace, functionName, instanceId(instanceId));
+            @PathParam("instanceId") String instanceId,
+            @HeaderParam(WorkerForwarding.HEADER) String forwarded) {
+        return functions.instanceStatus(tenant, namespace, functionName, instanceId(instanceId), asker(forwarded));
     }
 
     @GET
@@ -135,8 +138,8 @@ public final class FunctionsResource implements RestResource {
     @Path("/{tenant}/{namespace}/{functionName}/{instanceId}/stats")
     public FunctionInstanceStatsData getFunctionInstanceStats(@PathParam("tenant") String tenant,
             @PathParam("namespace") String namespace, @PathParam("functionName") String functionName,
-            @PathParam("instanceId") String instanceId) {
-        return functions.instanceStats(tenant, namespace, functionName, instanceId(instanceId));
+            @PathParam("instanceId") String instanceId, @HeaderParam(WorkerForwarding.HEADER) String forwarded) {
+        return functions.instanceStats(tenant, namespace, functionName, instanceId(instanceId), asker(forwarded));
     }
 
     @POST
@@ -210,8 +213,9 @@ public final class FunctionsResource implements RestResource {
     @POST
     @Path("/{tenant}/{namespace}/{functionName}/{instanceId}/restart")
     public void restartFunctionInstance(@PathParam("tenant") String tenant, @PathParam("namespace") String namespace,
-            @PathParam("functionName") String functionName, @PathParam("instanceId") String instanceId) {
-        functions.restart(tenant, namespace, functionName, instanceId(instanceId));
+            @PathParam("functionName") String functionName, @PathParam("instanceId") String instanceId,
+            @HeaderParam(WorkerForwarding.HEADER) String forwarded) {
+        functions.restart(tenant, namespace, functionName, instanceId(instanceId), asker(forwarded));
     }
 
     @GET
@@ -292,5 +296,11 @@ public final class FunctionsResource implements RestResource {
         } catch (JsonProcessingException e) {
             throw FunctionServiceException.badRequest("Invalid function config: " + e.getOriginalMessage());
         }
+    }
+
+    /** The one-hop rule: a request another worker forwarded is answered here, never passed on. */
+    private static FunctionService.Asker asker(String forwardedHeader) {
+        return WorkerForwarding.fromWorker(forwardedHeader) ? FunctionService.Asker.WORKER
+                : FunctionService.Asker.CLIENT;
     }
 }
