@@ -48,7 +48,7 @@ public final class LocalPulsarCluster implements AutoCloseable {
     public static final String CLUSTER_NAME = "standalone";
     static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    private static final String LOOPBACK = "127.0.0.1";
+    static final String LOOPBACK = "127.0.0.1";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     /** Superuser role of the secure cluster: the broker's own client and the tests' admin calls use it. */
@@ -113,7 +113,7 @@ public final class LocalPulsarCluster implements AutoCloseable {
     /** Replaced by the restart methods; guarded by {@code this}. */
     private JavaProcess zookeeper;
     private JavaProcess broker;
-    private final Launch launch;
+    private final ClusterLaunch launch;
     private final Persistence persistence;
     /** Null without security. */
     private final Path secretKeyFile;
@@ -125,13 +125,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
     private final Map<String, String> tokens = new LinkedHashMap<>();
     private boolean closed;
 
-    /** How to start each child JVM again on the same files and ports. */
-    private record Launch(Path dir, List<Path> classpath, Path log4j, Path zooCfg, Path standaloneConf, Ports ports,
-                          String adminToken) {
-    }
-
-    private LocalPulsarCluster(Launch launch, Persistence persistence, JavaProcess zookeeper, JavaProcess broker,
-                               Path secretKeyFile, LoopbackCertificate brokerCertificate) {
+    private LocalPulsarCluster(ClusterLaunch launch, Persistence persistence, JavaProcess zookeeper,
+                               JavaProcess broker, Path secretKeyFile, LoopbackCertificate brokerCertificate) {
         this.launch = launch;
         this.persistence = persistence;
         Ports ports = launch.ports();
@@ -233,11 +228,11 @@ public final class LocalPulsarCluster implements AutoCloseable {
             // Owner-only: in secure mode it holds the admin token.
             writeOwnerOnly(standaloneConf, StandaloneConf.standalone(ports.zookeeper(), ports.broker(), ports.web(),
                     secretKey, adminToken) + StandaloneConf.tls(ports.brokerTls(), ports.webTls(), certificate));
-            Launch launch = new Launch(dir, classpath, log4j, zooCfg, standaloneConf, ports, adminToken);
+            ClusterLaunch launch = new ClusterLaunch(dir, classpath, log4j, zooCfg, standaloneConf, ports, adminToken);
 
-            JavaProcess zk = launchZooKeeper(launch, deadline);
+            JavaProcess zk = launch.startZooKeeper(deadline);
             started.add(zk);
-            JavaProcess standalone = launchBroker(launch, deadline);
+            JavaProcess standalone = launch.startBroker(deadline);
             started.add(standalone);
             return new LocalPulsarCluster(launch, persistence, zk, standalone, secretKey, certificate);
         } catch (IOException e) {
@@ -250,83 +245,6 @@ public final class LocalPulsarCluster implements AutoCloseable {
         } catch (RuntimeException e) {
             stopAll(started);
             throw e;
-        }
-    }
-
-    private static JavaProcess launchZooKeeper(Launch launch, long deadline) throws InterruptedException {
-        long t0 = System.nanoTime();
-        int port = launch.ports().zookeeper();
-        JavaProcess zk = JavaProcess.start("zookeeper", launch.dir(), launch.classpath(),
-                List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-Dlog4j2.configurationFile=" + launch.log4j()),
-                "org.apache.zookeeper.server.ZooKeeperServerMain", List.of(launch.zooCfg().toString()),
-                launch.dir().resolve("logs").resolve("zookeeper.log"), true);
-        try {
-            Readiness.awaitZooKeeper(zk, LOOPBACK, port, deadline);
-        } catch (InterruptedException | RuntimeException e) {
-            zk.stop(STOP_GRACE);
-            throw e;
-        }
-        progress("ZooKeeper ready on " + LOOPBACK + ":" + port + " in " + seconds(t0) + " (pid " + zk.pid() + ")");
-        return zk;
-    }
-
-    private static JavaProcess launchBroker(Launch launch, long deadline) throws InterruptedException {
-        long t1 = System.nanoTime();
-        Path data = launch.dir().resolve("data");
-        Ports ports = launch.ports();
-        if (Files.isDirectory(data.resolve("bookkeeper"))) {
-            removeStaleBookieRegistration(launch);
-        }
-        List<String> jvm = new ArrayList<>(List.of("-Xms512m", "-Xmx512m", "-XX:MaxDirectMemorySize=512m",
-                "-XX:+ExitOnOutOfMemoryError", "-Dio.netty.tryReflectionSetAccessible=true",
-                "-Djute.maxbuffer=10485760",
-                "-Dlog4j2.configurationFile=" + launch.log4j()));
-        jvm.addAll(JAVA17_OPENS);
-        JavaProcess standalone = JavaProcess.start("broker", launch.dir(), launch.classpath(), jvm,
-                "org.apache.pulsar.PulsarStandaloneStarter", List.of(
-                        "--config", launch.standaloneConf().toString(),
-                        "--advertised-address", LOOPBACK,
-                        "--no-functions-worker",
-                        "--no-stream-storage",
-                        "--metadata-url", "zk:" + LOOPBACK + ":" + ports.zookeeper(),
-                        // Must not exist: if it does, standalone starts its own ZooKeeper (bound to 0.0.0.0).
-                        "--zookeeper-dir", data.resolve("no-embedded-zookeeper").toString(),
-                        "--bookkeeper-dir", data.resolve("bookkeeper").toString(),
-                        // The bookie's identity (see the class comment); honoured with allowEphemeralPorts=true.
-                        "--bookkeeper-port", Integer.toString(ports.bookie())),
-                launch.dir().resolve("logs").resolve("broker.log"), true);
-        String webUrl = "http://" + LOOPBACK + ":" + ports.web();
-        try {
-            Readiness.awaitBroker(standalone, webUrl, launch.adminToken(), deadline);
-        } catch (InterruptedException | RuntimeException e) {
-            standalone.stop(STOP_GRACE);
-            throw e;
-        }
-        progress("Pulsar broker ready at pulsar://" + LOOPBACK + ":" + ports.broker() + ", " + webUrl + " in "
-                + seconds(t1) + " (pid " + standalone.pid() + ", bookie " + LOOPBACK + ":" + ports.bookie()
-                + (launch.adminToken() == null ? "" : ", token authentication") + ")");
-        return standalone;
-    }
-
-    /**
-     * A broker that died without stopping its bookie (SIGKILL, or a parent gone with ZooKeeper) leaves the bookie's
-     * ephemeral registration {@code /ledgers/available/<address>} behind until its session expires, and ZooKeeper
-     * restores it with the session after its own restart. The bookie coming back under the same address then fails to
-     * register ("already locked") and shuts down, while the broker answers as if ready but cannot create a ledger. No
-     * broker runs here, so any registration is stale: removed with ZooKeeper's own CLI (this JVM has only the JDK).
-     */
-    private static void removeStaleBookieRegistration(Launch launch) throws InterruptedException {
-        String bookie = LOOPBACK + ":" + launch.ports().bookie();
-        for (String path : List.of("/ledgers/available/" + bookie, "/ledgers/available/readonly/" + bookie)) {
-            JavaProcess cli = JavaProcess.start("zookeeper-cli", launch.dir(), launch.classpath(),
-                    List.of("-Xmx64m", "-Dlog4j2.configurationFile=" + launch.log4j()),
-                    "org.apache.zookeeper.ZooKeeperMain",
-                    List.of("-server", LOOPBACK + ":" + launch.ports().zookeeper(), "delete", path),
-                    launch.dir().resolve("logs").resolve("zookeeper-cli.log"), false);
-            // A missing node is the usual case ("Node does not exist" in the log), not an error.
-            if (cli.waitFor(Duration.ofSeconds(30)) == null) {
-                cli.stop(Duration.ofSeconds(1));
-            }
         }
     }
 
@@ -352,7 +270,7 @@ public final class LocalPulsarCluster implements AutoCloseable {
         if (broker.isAlive()) {
             throw new IllegalStateException("The Pulsar broker is running (pid " + broker.pid() + ")");
         }
-        broker = launch(() -> launchBroker(launch, System.nanoTime() + START_TIMEOUT.toNanos()));
+        broker = launch(() -> launch.startBroker(System.nanoTime() + START_TIMEOUT.toNanos()));
     }
 
     /** {@link #stopBroker()} then {@link #startBroker()}: everything written before is there after. */
@@ -370,7 +288,7 @@ public final class LocalPulsarCluster implements AutoCloseable {
         requireOpen();
         long t0 = System.nanoTime();
         zookeeper.stop(STOP_GRACE);
-        zookeeper = launch(() -> launchZooKeeper(launch, System.nanoTime() + START_TIMEOUT.toNanos()));
+        zookeeper = launch(() -> launch.startZooKeeper(System.nanoTime() + START_TIMEOUT.toNanos()));
         progress("ZooKeeper restarted in " + seconds(t0));
     }
 
@@ -636,11 +554,11 @@ public final class LocalPulsarCluster implements AutoCloseable {
         });
     }
 
-    private static String seconds(long startNanos) {
+    static String seconds(long startNanos) {
         return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
     }
 
-    private static void progress(String message) {
+    static void progress(String message) {
         System.err.println("[dev-cluster] " + message);
     }
 
