@@ -26,6 +26,7 @@ final class AuthenticationFilter implements ContainerRequestFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationFilter.class);
     static final String CALLER_PROPERTY = "outrigger.caller";
+    static final String RULE_PROPERTY = "outrigger.accessRule";
     static final String AUTHENTICATION_REQUIRED = "Authentication required";
 
     private final Supplier<AccessControl> accessControl;
@@ -46,9 +47,10 @@ final class AuthenticationFilter implements ContainerRequestFilter {
         }
         HttpAuthenticationRequest credentials = new HttpAuthenticationRequest(request, servletRequest);
         String path = request.getUriInfo().getPath(false);
-        if (current.authenticationEnabled()
-                && AccessRule.of(request.getMethod(), path, current.authenticateMetricsEndpoint()).kind()
-                        == AccessRule.Kind.OPEN) {
+        // decided once per request: the authorization filter reads it from here
+        AccessRule rule = AccessRule.of(request.getMethod(), path, current.authenticateMetricsEndpoint());
+        request.setProperty(RULE_PROPERTY, rule);
+        if (current.authenticationEnabled() && rule.kind() == AccessRule.Kind.OPEN) {
             request.setProperty(CALLER_PROPERTY, Caller.ANONYMOUS);
             return;
         }

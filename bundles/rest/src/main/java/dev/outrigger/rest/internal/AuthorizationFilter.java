@@ -39,7 +39,8 @@ final class AuthorizationFilter implements ContainerRequestFilter {
             return;
         }
         String path = request.getUriInfo().getPath(false);
-        AccessRule rule = AccessRule.of(request.getMethod(), path, current.authenticateMetricsEndpoint());
+        AccessRule rule = request.getProperty(AuthenticationFilter.RULE_PROPERTY) instanceof AccessRule decided
+                ? decided : AccessRule.of(request.getMethod(), path, current.authenticateMetricsEndpoint());
         String operation = request.getMethod() + " /" + (path.startsWith("/") ? path.substring(1) : path);
         try {
             switch (rule.kind()) {
