@@ -1,5 +1,6 @@
 package dev.outrigger.config.internal;
 
+import dev.outrigger.api.config.SecretKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,13 +24,13 @@ final class ConfigurationChanges {
                 continue;
             }
             if (old == null) {
-                changes.add(key + " set to " + Secrets.show(key, now));
+                changes.add(key + " set to " + SecretKeys.show(key, now));
             } else if (now == null) {
                 changes.add(key + " removed");
-            } else if (Secrets.isSecret(key)) {
+            } else if (SecretKeys.isSecret(key)) {
                 changes.add(key + " changed (value hidden)");
             } else {
-                changes.add(key + ": " + Secrets.show(key, old) + " -> " + Secrets.show(key, now));
+                changes.add(key + ": " + SecretKeys.show(key, old) + " -> " + SecretKeys.show(key, now));
             }
         }
         return changes;

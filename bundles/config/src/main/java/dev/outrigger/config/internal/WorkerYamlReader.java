@@ -1,5 +1,6 @@
 package dev.outrigger.config.internal;
 
+import dev.outrigger.api.config.SecretKeys;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -205,8 +206,8 @@ final class WorkerYamlReader {
     }
 
     private static String invalid(Key key, JsonNode node, String source) {
-        String shown = Secrets.isSecret(key.name())
-                ? Secrets.HIDDEN
+        String shown = SecretKeys.isSecret(key.name())
+                ? SecretKeys.HIDDEN
                 : node.isValueNode() ? node.asText() : node.toString();
         String shape = "";
         if (node.isArray() && key.type() != ValueType.LIST) {

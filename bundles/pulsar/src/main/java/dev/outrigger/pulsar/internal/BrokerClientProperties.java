@@ -1,8 +1,6 @@
 package dev.outrigger.pulsar.internal;
 
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
+import dev.outrigger.api.config.SecretKeys;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,11 +12,7 @@ import java.util.TreeMap;
 final class BrokerClientProperties {
 
     static final String PREFIX = "brokerClient_";
-    static final String HIDDEN = "***";
 
-    // as the configuration bundle judges keys, plus the client's own names (authParams, authParamMap)
-    private static final List<String> SECRET_MARKERS =
-            List.of("password", "secret", "token", "parameters", "param", "credential", "authconf");
 
     private BrokerClientProperties() {}
 
@@ -42,20 +36,6 @@ final class BrokerClientProperties {
         return conf;
     }
 
-    /** By name, so that keys nobody lists yet are covered too. */
-    static boolean isSecret(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        return SECRET_MARKERS.stream().anyMatch(lower::contains);
-    }
-
-    /** The value as an operator wrote it, or {@link #HIDDEN} for a secret key. */
-    static String show(String key, Object value) {
-        if (isSecret(key)) {
-            return HIDDEN;
-        }
-        return value instanceof Object[] array ? Arrays.toString(array) : String.valueOf(value);
-    }
-
     /** The entries for a log line: {@code key=value}, secrets hidden. */
     static String describe(Map<String, Object> conf) {
         StringBuilder text = new StringBuilder();
@@ -63,7 +43,7 @@ final class BrokerClientProperties {
             if (text.length() > 0) {
                 text.append(", ");
             }
-            text.append(key).append('=').append(show(key, value));
+            text.append(key).append('=').append(SecretKeys.show(key, value));
         });
         return text.toString();
     }

@@ -220,7 +220,7 @@ public final class PulsarClients {
             // loadConf may keep the map: a copy of its own
             loader.accept(new HashMap<>(brokerClientConf));
         } catch (RuntimeException e) {
-            boolean secret = brokerClientConf.keySet().stream().anyMatch(BrokerClientProperties::isSecret);
+            boolean secret = brokerClientConf.keySet().stream().anyMatch(dev.outrigger.api.config.SecretKeys::isSecret);
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException("Pulsar's client does not take properties.brokerClient_* "
                     + brokerClientConf.keySet() + ": " + (secret ? cause.getClass().getName() : cause.toString()),

@@ -70,10 +70,10 @@ class PulsarClientsTest {
     void secretValuesAreNeverShown() {
         for (String key : List.of("authParams", "authParamMap", "tlsTrustStorePassword", "tlsKeyStorePassword",
                 "socks5ProxyPassword", "tokenSecretKey", "brokerClientAuthenticationParameters", "oauthCredentials")) {
-            assertTrue(BrokerClientProperties.isSecret(key), key);
+            assertTrue(dev.outrigger.api.config.SecretKeys.isSecret(key), key);
         }
-        assertFalse(BrokerClientProperties.isSecret("operationTimeoutMs"));
-        assertFalse(BrokerClientProperties.isSecret("authPluginClassName"));
+        assertFalse(dev.outrigger.api.config.SecretKeys.isSecret("operationTimeoutMs"));
+        assertFalse(dev.outrigger.api.config.SecretKeys.isSecret("authPluginClassName"));
 
         Map<String, Object> conf = new TreeMap<>(Map.of("authParams", "token:" + TOKEN,
                 "tlsTrustStorePassword", "changeit", "operationTimeoutMs", 1234, "tlsCiphers",
