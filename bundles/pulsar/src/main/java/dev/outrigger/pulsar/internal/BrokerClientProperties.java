@@ -13,7 +13,6 @@ final class BrokerClientProperties {
 
     static final String PREFIX = "brokerClient_";
 
-
     private BrokerClientProperties() {}
 
     /**
