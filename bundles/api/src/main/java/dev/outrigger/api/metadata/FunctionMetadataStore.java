@@ -26,8 +26,10 @@ public interface FunctionMetadataStore {
      * Writes a new version: {@code metadata.version()} must be 0 for a component that does not exist, or one more
      * than the current version.
      *
-     * @return completes with what was written, or exceptionally with {@link StaleVersionException} if another write
-     *     came first, or {@link MetadataUnavailableException} if the leader cannot be reached
+     * @return completes with what was written (also when an attempt's answer was lost and a retry found the record
+     *     already written), or exceptionally with {@link StaleVersionException} if another write came first,
+     *     {@link MetadataNotWrittenException} if it surely was not written, or {@link MetadataUnavailableException}
+     *     if its outcome is unknown; it completes within a bounded time either way
      */
     CompletionStage<FunctionMetadata> write(FunctionMetadata metadata);
 

@@ -19,11 +19,8 @@ import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.FunctionMetadataStore;
 import dev.outrigger.api.metadata.InstanceState;
-import dev.outrigger.api.metadata.InvalidMetadataException;
-import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import dev.outrigger.api.packages.PackageException;
-import dev.outrigger.api.packages.PackageOwner;
 import dev.outrigger.api.packages.PackageRef;
 import dev.outrigger.api.runtime.FunctionRuntime;
 import dev.outrigger.api.scheduler.AssignmentService;
@@ -38,10 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.PulsarClient;
@@ -73,7 +66,6 @@ import org.slf4j.LoggerFactory;
 public final class Functions implements FunctionService {
 
     private static final Logger LOG = LoggerFactory.getLogger(Functions.class);
-    private static final long METADATA_TIMEOUT_SECONDS = 30;
     static final String NOT_SCHEDULED = "Function has not been scheduled";
     static final String NOT_RUNNING_HERE = "Instance is not running on this worker";
 
@@ -87,6 +79,7 @@ public final class Functions implements FunctionService {
     private final PulsarClient client;
     private final PackageStores packages;
     private final PackageJanitor janitor;
+    private final Registrations registrations;
     private final OwnerClient owners = new OwnerClient(JSON, () -> this.channel);
 
     // Optional: without a scheduler or runtime, every instance reports that it has not been scheduled.
@@ -127,6 +120,7 @@ public final class Functions implements FunctionService {
         this.client = client;
         this.packages = packages;
         this.janitor = new PackageJanitor(packages, metadata, settle);
+        this.registrations = new Registrations(metadata, brokerAdmin, packages, janitor, () -> this.runtime);
     }
 
     @Deactivate
@@ -137,87 +131,18 @@ public final class Functions implements FunctionService {
     @Override
     public void register(String tenant, String namespace, String name, FunctionConfig submitted,
             PackageUpload upload, String packageUrl) {
-        if (submitted == null) {
-            throw badRequest("Function config is not provided");
-        }
-        validated(() -> FunctionConfigs.forCreate(tenant, namespace, name, submitted));
-        // Stored as submitted, not as GET shows it: GET leaves out fields the instances need (consumer properties,
-        // type classes). GET derives its view from this on every read.
-        FunctionConfig config = submitted.toBuilder().tenant(tenant).namespace(namespace).name(name).build();
-        FunctionKey key = new FunctionKey(tenant, namespace, name);
-        requirePackage(upload, packageUrl);
-        requireTenantAndNamespace(brokerAdmin, tenant, namespace);
-        if (metadata.get(key).isPresent()) {
-            throw badRequest("Function " + name + " already exists");
-        }
-        long createTime = System.currentTimeMillis();
-        PackageRef stored = storePackage(new PackageOwner(ComponentType.FUNCTION, key, 0, createTime),
-                config.getClassName(), upload, packageUrl);
-        try {
-            await(metadata.write(new FunctionMetadata(key, ComponentType.FUNCTION, 0, createTime,
-                    toJson(config), stored, Map.of())));
-            LOG.info("Registered function {}", key);
-        } catch (RuntimeException e) {
-            discardAfterFailedWrite(stored, upload != null, key, e);
-            if (e instanceof StaleVersionException) {
-                throw badRequest("Function " + name + " already exists");
-            }
-            throw e;
-        }
+        registrations.register(tenant, namespace, name, submitted, upload, packageUrl);
     }
 
     @Override
     public void update(String tenant, String namespace, String name, FunctionConfig submitted,
             PackageUpload upload, String packageUrl) {
-        FunctionKey key = new FunctionKey(tenant, namespace, name);
-        FunctionMetadata existing = metadata.get(key)
-                .filter(record -> record.type() == ComponentType.FUNCTION)
-                .orElseThrow(() -> badRequest("Function " + name + " doesn't exist"));
-        FunctionConfig current = view(existing);
-        boolean newPackage = upload != null || (packageUrl != null && !packageUrl.isBlank());
-        FunctionConfig updated = current;
-        if (submitted != null) {
-            // As Pulsar: "no change" is decided on the merged configuration before it is validated.
-            updated = validated(() -> FunctionConfigs.merge(current, submitted, tenant, namespace, name));
-            validated(() -> FunctionConfigs.forUpdate(current, submitted, tenant, namespace, name));
-        }
-        if (!newPackage && FunctionConfigs.sameConfig(current, updated)) {
-            throw badRequest("Update contains no change");
-        }
-        PackageOwner owner = new PackageOwner(ComponentType.FUNCTION, key, existing.version() + 1,
-                existing.createTime());
-        PackageRef stored = newPackage ? storePackage(owner, updated.getClassName(), upload, packageUrl)
-                : existing.packageRef();
-        try {
-            await(metadata.write(existing.update(toJson(updated), stored)));
-        } catch (RuntimeException e) {
-            if (newPackage) {
-                discardAfterFailedWrite(stored, upload != null, key, e);
-            }
-            if (e instanceof StaleVersionException) {
-                throw badRequest("Function " + name + " was changed by another request; try again");
-            }
-            throw e;
-        }
-        if (newPackage && existing.packageRef() != null && !existing.packageRef().equals(stored)) {
-            janitor.discard(existing.packageRef(), packages.deletedWithComponent(existing.packageRef()));
-        }
-        LOG.info("Updated function {} to version {}", key, existing.version() + 1);
+        registrations.update(tenant, namespace, name, submitted, upload, packageUrl);
     }
 
     @Override
     public void deregister(String tenant, String namespace, String name) {
-        FunctionMetadata existing = existing(tenant, namespace, name);
-        try {
-            await(metadata.delete(existing.key(), existing.version()));
-        } catch (StaleVersionException e) {
-            throw badRequest("Function " + name + " was changed by another request; try again");
-        }
-        // As Pulsar's worker: packages in package management stay (apache/pulsar#18030), the others go.
-        if (existing.packageRef() != null) {
-            janitor.discard(existing.packageRef(), packages.deletedWithComponent(existing.packageRef()));
-        }
-        LOG.info("Deregistered function {}", existing.key());
+        registrations.deregister(tenant, namespace, name);
     }
 
     @Override
@@ -356,7 +281,7 @@ public final class Functions implements FunctionService {
             return;
         }
         try {
-            await(metadata.write(existing.withInstanceStates(states)));
+            Registrations.await(metadata.write(existing.withInstanceStates(states)));
         } catch (StaleVersionException e) {
             throw badRequest("Function " + name + " was changed by another request; try again");
         }
@@ -603,16 +528,6 @@ public final class Functions implements FunctionService {
                 .orElseThrow(() -> notFound("Function " + name + " doesn't exist"));
     }
 
-    private static void requirePackage(PackageUpload upload, String packageUrl) {
-        boolean hasUrl = packageUrl != null && !packageUrl.isBlank();
-        if (upload == null && !hasUrl) {
-            throw badRequest("Function package is not provided");
-        }
-        if (upload != null && hasUrl) {
-            throw badRequest("Only one of function package url or file can be provided");
-        }
-    }
-
     /**
      * Pulsar's worker asks the broker; 400 when either is missing, as it answers. Also what the leader asks of a
      * forwarded new function ({@link FunctionRecordValidator}).
@@ -633,113 +548,6 @@ public final class Functions implements FunctionService {
         } catch (PulsarAdminException e) {
             throw new FunctionServiceException(Kind.UNAVAILABLE, "Cannot check namespace " + qualified + ": "
                     + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Keeps the package after checking, like Pulsar's worker, that it holds the function class (when a runtime is
-     * here to load it). The upload is spooled to a file first: it is read twice.
-     */
-    private PackageRef storePackage(PackageOwner owner, String className, PackageUpload upload, String packageUrl) {
-        FunctionKey key = owner.key();
-        Path spool = null;
-        try {
-            spool = Files.createTempDirectory("outrigger-package-").resolve("package");
-            if (upload != null) {
-                Files.copy(upload.data(), spool);
-                checkFunctionClass(spool, className);
-                try (InputStream in = Files.newInputStream(spool)) {
-                    return packages.forUploads().store(owner, upload.fileName(), in);
-                }
-            }
-            PackageRef ref = packages.reference(packageUrl);
-            if (runtime != null) {
-                packages.forLocation(ref).fetch(ref, spool);
-                checkFunctionClass(spool, className);
-            }
-            return ref;
-        } catch (PackageException e) {
-            throw switch (e.reason()) {
-                case INVALID, NOT_FOUND, CORRUPT -> badRequest(e.getMessage());
-                case UNAVAILABLE -> new FunctionServiceException(Kind.UNAVAILABLE, e.getMessage(), e);
-            };
-        } catch (IOException e) {
-            throw new FunctionServiceException(Kind.INTERNAL, "Cannot spool the package of " + key + ": " + e, e);
-        } finally {
-            deleteQuietly(spool);
-        }
-    }
-
-    private void checkFunctionClass(Path packageFile, String className) {
-        FunctionRuntime currentRuntime = runtime;
-        if (currentRuntime == null || className == null) {
-            return;
-        }
-        try {
-            currentRuntime.checkFunctionClass(packageFile, className);
-        } catch (IllegalArgumentException e) {
-            throw badRequest(e.getMessage());
-        }
-    }
-
-    private static void deleteQuietly(Path spool) {
-        if (spool == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(spool);
-            Files.deleteIfExists(spool.getParent());
-        } catch (IOException e) {
-            LOG.warn("Cannot delete {}: {}", spool, e.toString());
-        }
-    }
-
-    /**
-     * A refused write surely did not land, so its package goes now; any other failure leaves the outcome unknown (a
-     * write forwarded to a leader that went away may have been written), so the package goes only once it is sure no
-     * record names it.
-     */
-    private void discardAfterFailedWrite(PackageRef stored, boolean owned, FunctionKey key, RuntimeException failure) {
-        boolean refused = failure instanceof StaleVersionException
-                || failure instanceof FunctionServiceException refusal
-                        && refusal.kind() == FunctionServiceException.Kind.BAD_REQUEST;
-        if (refused) {
-            janitor.discard(stored, owned);
-        } else {
-            janitor.discardUnlessRecorded(stored, owned, key);
-        }
-    }
-
-    private static <T> T await(CompletionStage<T> stage) {
-        try {
-            return stage.toCompletableFuture().get(METADATA_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof StaleVersionException stale) {
-                throw stale;
-            }
-            if (cause instanceof MetadataUnavailableException unavailable) {
-                throw new FunctionServiceException(Kind.UNAVAILABLE, unavailable.getMessage(), unavailable);
-            }
-            if (cause instanceof InvalidMetadataException invalid) {
-                // the leader judged the forwarded record and refused it: its reason is the caller's to act on
-                throw new FunctionServiceException(Kind.BAD_REQUEST, invalid.getMessage(), invalid);
-            }
-            throw new FunctionServiceException(Kind.INTERNAL, "Metadata write failed: " + cause, cause);
-        } catch (TimeoutException e) {
-            throw new FunctionServiceException(Kind.UNAVAILABLE,
-                    "Metadata write not confirmed within " + METADATA_TIMEOUT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FunctionServiceException(Kind.UNAVAILABLE, "Interrupted", e);
-        }
-    }
-
-    private static FunctionConfig validated(java.util.function.Supplier<FunctionConfig> validation) {
-        try {
-            return validation.get();
-        } catch (IllegalArgumentException e) {
-            throw badRequest(e.getMessage());
         }
     }
 

@@ -95,6 +95,62 @@ class FunctionsTest {
         verify(bookkeeper, org.mockito.Mockito.after(500).never()).delete(stored);
     }
 
+    /** What a create of {@link #config()} with {@link #upload()} writes. */
+    private static FunctionMetadata registered(PackageRef ref) {
+        FunctionConfig config = config().toBuilder().tenant("public").namespace("default").name("fn").build();
+        return new FunctionMetadata(new FunctionKey("public", "default", "fn"), ComponentType.FUNCTION, 0, 1L,
+                Functions.toJson(config), ref, Map.of());
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    /**
+     * Issue 11 finding 2: the client sends its create again because the first answer was lost, but the first had
+     * landed. Same configuration, same package bytes: answered as done, not "already exists", and nothing stored twice.
+     */
+    @Test
+    void issue11Finding2_aCreateSentAgainAfterItLandedIsAnsweredAsDone() throws Exception {
+        PackageRef first = new PackageRef("bookkeeper://ledger/3", sha256(new byte[] {1, 2, 3}), 3);
+        when(metadata.get(new FunctionKey("public", "default", "fn"))).thenReturn(Optional.of(registered(first)));
+        functions.register("public", "default", "fn", config(), upload(), null);
+        verify(bookkeeper, never()).store(any(PackageOwner.class), anyString(), any());
+        verify(metadata, never()).write(any());
+
+        FunctionServiceException other = assertThrows(FunctionServiceException.class, () -> functions.register(
+                "public", "default", "fn", config(), new PackageUpload("fn.jar",
+                        new ByteArrayInputStream(new byte[] {1, 2, 4})), null));
+        assertEquals("Function fn already exists", other.getMessage(), "another package is another function");
+        FunctionConfig changed = config();
+        changed.setParallelism(2);
+        FunctionServiceException otherConfig = assertThrows(FunctionServiceException.class,
+                () -> functions.register("public", "default", "fn", changed, upload(), null));
+        assertEquals("Function fn already exists", otherConfig.getMessage());
+    }
+
+    /** Issue 11 finding 2: two twins of one create race; the one whose write comes second is answered as done too. */
+    @Test
+    void issue11Finding2_aCreateThatLosesTheRaceToItsTwinIsAnsweredAsDone() throws Exception {
+        PackageRef twins = new PackageRef("bookkeeper://ledger/3", sha256(new byte[] {1, 2, 3}), 3);
+        when(metadata.get(new FunctionKey("public", "default", "fn")))
+                .thenReturn(Optional.empty(), Optional.of(registered(twins)));
+        when(metadata.write(any())).thenReturn(CompletableFuture.failedFuture(new StaleVersionException("stale")));
+        functions.register("public", "default", "fn", config(), upload(), null);
+        verify(bookkeeper).delete(stored);
+    }
+
+    /** A write no leader took surely did not land: its package goes at once, not after the janitor's wait. */
+    @Test
+    void aWriteNoLeaderTookDeletesItsPackageAtOnce() throws Exception {
+        when(metadata.write(any())).thenReturn(CompletableFuture.failedFuture(
+                new dev.outrigger.api.metadata.MetadataNotWrittenException("no leader", null)));
+        FunctionServiceException e = assertThrows(FunctionServiceException.class,
+                () -> functions.register("public", "default", "fn", config(), upload(), null));
+        assertEquals(FunctionServiceException.Kind.UNAVAILABLE, e.kind());
+        verify(bookkeeper).delete(stored);
+    }
+
     @Test
     void aConcurrentCreateIsReportedAsAlreadyExisting() throws Exception {
         when(metadata.write(any())).thenReturn(CompletableFuture.failedFuture(new StaleVersionException("stale")));

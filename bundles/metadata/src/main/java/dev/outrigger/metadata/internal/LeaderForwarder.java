@@ -5,9 +5,12 @@ import dev.outrigger.api.cluster.WorkerInfo;
 import dev.outrigger.api.cluster.WorkerRequest;
 import dev.outrigger.api.cluster.WorkerResponse;
 import dev.outrigger.api.metadata.InvalidMetadataException;
+import dev.outrigger.api.metadata.MetadataNotWrittenException;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -22,31 +25,34 @@ final class LeaderForwarder {
     static final String PATH = "/admin/v3/functions/leader";
 
     private final Supplier<WorkerChannel> channel;
-    private final Duration requestTimeout;
 
     /** @param channel the current channel, null while there is none */
-    LeaderForwarder(Supplier<WorkerChannel> channel, Duration requestTimeout) {
+    LeaderForwarder(Supplier<WorkerChannel> channel) {
         this.channel = channel;
-        this.requestTimeout = requestTimeout;
     }
 
     /**
      * @throws NotLeaderException on 503: that worker does not lead (yet); worth another try
      * @throws StaleVersionException on 409
      * @throws InvalidMetadataException on 400: the leader refused the record (its validators did, or its shape)
-     * @throws MetadataUnavailableException if the leader cannot be reached or fails, or this worker has no channel
+     * @throws MetadataNotWrittenException if this worker has no channel or could not connect to the leader
+     * @throws MetadataUnavailableException if the leader's answer is lost or it failed: the outcome is unknown
      */
-    void send(WorkerInfo leader, MetadataWrite write) {
-        WorkerRequest request = request(write, requestTimeout);
+    void send(WorkerInfo leader, MetadataWrite write, Duration timeout) {
+        WorkerRequest request = request(write, timeout);
         WorkerChannel current = channel.get();
         if (current == null) {
-            throw new MetadataUnavailableException("Cannot forward the " + write + " to the leader "
+            throw new MetadataNotWrittenException("Cannot forward the " + write + " to the leader "
                     + leader.workerId() + ": this worker has no channel to other workers (its REST bundle is not "
                     + "active)", null);
         }
         WorkerResponse response;
         try {
             response = current.send(leader, request);
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            // no connection, no request: the leader never saw this write
+            throw new MetadataNotWrittenException("Cannot connect to the leader " + leader.workerId() + " at "
+                    + leader.workerHostname() + ":" + leader.port() + " to write " + write + ": " + e, e);
         } catch (IOException e) {
             throw new MetadataUnavailableException("Cannot reach the leader " + leader.workerId() + " at "
                     + leader.workerHostname() + ":" + leader.port() + " (" + request + ") to write " + write + ": "
@@ -62,6 +68,7 @@ final class LeaderForwarder {
         String reason = MetadataCodec.reason(response.body());
         switch (status) {
             case 409 -> throw new StaleVersionException(reason);
+            // the leader answers 503 only for writes it did not take (LeaderWriteResource), 500 for unknown outcomes
             case 503 -> throw new NotLeaderException(leader.workerId() + " answered 503: " + reason);
             case 400 -> throw new InvalidMetadataException(reason);
             default -> throw new MetadataUnavailableException("The leader " + leader.workerId() + " answered " + status

@@ -4,6 +4,7 @@ import dev.outrigger.api.metadata.ComponentType;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.InvalidMetadataException;
+import dev.outrigger.api.metadata.MetadataNotWrittenException;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.MetadataValidator;
 import dev.outrigger.api.metadata.StaleVersionException;
@@ -33,8 +34,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  * The leader's side of a forwarded write: Pulsar's hidden {@code PUT /admin/v3/functions/leader/{tenant}/{namespace}/
  * {functionName}} ({@code FunctionsApiV3Resource.updateFunctionOnWorkerLeader}). The body is the record's JSON (Pulsar
  * sends protobuf as multipart); a delete is {@code ?delete=true&version=N} with no body. 204 once this worker, the
- * leader, has written and read back the record; 409 with the reason for a stale version; 503 where this worker is not
- * (yet) the leader, for the caller to try again.
+ * leader, has written and read back the record; 409 with the reason for a stale version; 503 where this worker did not
+ * take the write (not, or not yet, the leader; too busy), for the caller to try again; 500 where the write's outcome is
+ * unknown (started, not confirmed in time).
  *
  * <p>A record is written only once the {@link MetadataValidator}s of its type accept it, as the public path would
  * have: 400 with their reason otherwise, and 503 while no validator for its type is present (the bundle that owns the
@@ -103,8 +105,11 @@ public final class LeaderWriteResource implements RestResource {
             throw new ErrorResponseException(400, e.getMessage());
         } catch (StaleVersionException e) {
             throw new ErrorResponseException(409, e.getMessage());
-        } catch (NotLeaderException | MetadataUnavailableException e) {
+        } catch (NotLeaderException | MetadataNotWrittenException e) {
             throw new ErrorResponseException(503, e.getMessage());
+        } catch (MetadataUnavailableException e) {
+            // not 503: the forwarding worker reads 503 as "not taken"; this write may still land
+            throw new ErrorResponseException(500, e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ErrorResponseException(400, e.getMessage());
         }

@@ -11,6 +11,7 @@ import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.FunctionMetadataStore;
 import dev.outrigger.api.metadata.MetadataListener;
+import dev.outrigger.api.metadata.MetadataNotWrittenException;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.StaleVersionException;
 import dev.outrigger.topics.LeaderWriter;
@@ -85,6 +86,8 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     public static final String READY_CONDITION = "outrigger.metadata.ready";
 
     private static final Logger LOG = LoggerFactory.getLogger(TopicMetadataStore.class);
+    /** How long a write whose outcome is unknown reads the topic to see whether it landed. */
+    private static final Duration LANDED_CHECK = Duration.ofSeconds(5);
     private static final Comparator<FunctionMetadata> BY_NAME =
             Comparator.comparing(metadata -> metadata.key().fullyQualifiedName());
 
@@ -110,7 +113,7 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     private volatile WorkerChannel channel;
 
     /** Acquires the producer and runs the leader's writes, one at a time. */
-    private final ScheduledExecutorService leaderThread;
+    private final ScheduledThreadPoolExecutor leaderThread;
     /** Runs callers' writes: waiting for the leader, forwarding, waiting for the record to come back. */
     private final ExecutorService writes;
 
@@ -142,7 +145,7 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
         this.cluster = cluster;
         this.context = context;
         this.workerId = cluster.self().workerId();
-        this.forwarder = new LeaderForwarder(() -> this.channel, settings.requestTimeout());
+        this.forwarder = new LeaderForwarder(() -> this.channel);
         ScheduledThreadPoolExecutor leader = new ScheduledThreadPoolExecutor(1, threads("outrigger-metadata-leader"));
         leader.setRemoveOnCancelPolicy(true);
         this.leaderThread = leader;
@@ -158,8 +161,8 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
                         leaderReady(term);
                     }
                 });
-        ThreadPoolExecutor callers = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                threads("outrigger-metadata-write"));
+        ThreadPoolExecutor callers = new ThreadPoolExecutor(8, 8, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(settings.maxQueuedWrites()), threads("outrigger-metadata-write"));
         callers.allowCoreThreadTimeOut(true);
         this.writes = callers;
         this.tailer = new TopicTailer(settings, client, workerId + "-metadata", cluster::isInitialized,
@@ -250,10 +253,7 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return submit(() -> {
-            execute(write);
-            return metadata;
-        });
+        return submit(write, metadata);
     }
 
     @Override
@@ -265,54 +265,102 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
         } catch (IllegalArgumentException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return submit(() -> {
-            execute(write);
-            return null;
-        });
+        return submit(write, null);
     }
 
-    private <T> CompletableFuture<T> submit(Supplier<T> task) {
+    private <T> CompletableFuture<T> submit(MetadataWrite write, T result) {
+        long deadline = System.nanoTime() + settings.writeDeadline().toNanos();
         try {
-            return CompletableFuture.supplyAsync(task, writes);
+            return CompletableFuture.supplyAsync(() -> {
+                execute(write, deadline);
+                return result;
+            }, writes);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(
-                    new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", e));
+            return CompletableFuture.failedFuture(new MetadataNotWrittenException(closed
+                    ? "The metadata store of " + settings.topic() + " was closed"
+                    : "Worker " + workerId + " has " + settings.maxQueuedWrites() + " metadata writes waiting already; "
+                            + "try again later", e));
         }
     }
 
-    /** Writes here if this worker leads, else through the leader; tries again while the leadership moves. */
-    private void execute(MetadataWrite write) {
-        tailer.awaitReady(settings.readyWait());
+    /**
+     * Writes here if this worker leads, else through the leader; tries again while the leadership moves, and after an
+     * attempt whose answer was lost, within the write's deadline. A retry of a write that landed meets a stale
+     * version; if the record is then the one this write wrote, the write succeeded (issue 11 finding 2).
+     */
+    private void execute(MetadataWrite write, long deadline) {
+        try {
+            tailer.awaitReady(settings.readyWait());
+        } catch (MetadataUnavailableException e) {
+            throw new MetadataNotWrittenException(e.getMessage(), e);
+        }
         RuntimeException last = null;
-        for (int attempt = 1; attempt <= settings.leaderAttempts(); attempt++) {
-            if (closed) {
-                throw new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed",
-                        null);
+        boolean mayHaveLanded = false;
+        for (int attempt = 1; attempt <= settings.leaderAttempts() && !closed; attempt++) {
+            if (deadline - System.nanoTime() <= 0) {
+                break;
             }
             try {
                 LeaderWriter.Term leading = awaitLeadership();
                 if (leading != null) {
-                    onLeaderThread(leading, write);
+                    onLeaderThread(leading, write, current -> { }, deadline);
                 } else if (writer.isLeading()) {
                     throw new NotLeaderException("this worker leads but does not hold the metadata topic's "
                             + "exclusive producer yet");
                 } else {
-                    forward(write);
+                    forward(write, deadline);
                 }
                 return;
-            } catch (NotLeaderException e) {
+            } catch (NotLeaderException | MetadataNotWrittenException e) {
                 last = e;
-                LOG.debug("Attempt {} to write {} found no leader: {}", attempt, write, e.getMessage());
+                LOG.debug("Attempt {} to write {} was not taken: {}", attempt, write, e.getMessage());
+            } catch (StaleVersionException e) {
+                if (mayHaveLanded && landed(write)) {
+                    LOG.info("The {} had been written by an earlier attempt whose answer was lost", write);
+                    return;
+                }
+                throw e;
+            } catch (MetadataUnavailableException e) {
+                mayHaveLanded = true;
+                last = e;
+                LOG.debug("Attempt {} to write {} has an unknown outcome: {}", attempt, write, e.getMessage());
             }
-            if (attempt < settings.leaderAttempts()) {
-                pause(settings.retryDelay(attempt));
+            long remaining = deadline - System.nanoTime();
+            if (attempt < settings.leaderAttempts() && remaining > 0) {
+                pause(min(settings.retryDelay(attempt), Duration.ofNanos(remaining)));
             }
         }
-        throw new MetadataUnavailableException("No leader took the " + write + " after " + settings.leaderAttempts()
-                + " attempts: " + (last == null ? "closed" : last.getMessage()), last);
+        String why = closed ? "the metadata store was closed"
+                : last == null ? "its deadline of " + settings.writeDeadline().toSeconds() + " s passed in the queue"
+                : last.getMessage();
+        if (mayHaveLanded) {
+            if (landed(write)) {
+                LOG.info("The {} landed although its last attempt failed: {}", write, why);
+                return;
+            }
+            throw new MetadataUnavailableException("The " + write + " may or may not have been written (" + why
+                    + "); the same request may be sent again", last);
+        }
+        throw new MetadataNotWrittenException("The " + write + " was not written: " + why, last);
     }
 
-    private void forward(MetadataWrite write) {
+    /** Reads the topic to its end (briefly): is the record there exactly what this write wrote? */
+    private boolean landed(MetadataWrite write) {
+        try {
+            tailer.catchUp().get(Math.min(settings.applyTimeout().toMillis(), LANDED_CHECK.toMillis()),
+                    TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("Cannot read {} to its end to see whether {} landed: {}", settings.topic(), write, e.toString());
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        FunctionMetadata current = tailer.current(write.fullyQualifiedName());
+        return write.isDelete() ? current == null : write.metadata().equals(current);
+    }
+
+    private void forward(MetadataWrite write, long deadline) {
         WorkerInfo leader;
         try {
             leader = cluster.leader().orElseThrow(() -> new NotLeaderException("no worker leads the cluster now"));
@@ -321,7 +369,7 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
         }
         TopicTailer.Waiter waiter = tailer.expect(write);
         try {
-            forwarder.send(leader, write);
+            forwarder.send(leader, write, min(settings.requestTimeout(), remaining(deadline)));
         } catch (RuntimeException e) {
             tailer.forget(waiter);
             throw e;
@@ -351,6 +399,7 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
     }
 
     private void writeAsLeader(MetadataWrite write, Consumer<FunctionMetadata> precondition) {
+        long deadline = System.nanoTime() + settings.leaderWriteWait().toNanos();
         tailer.awaitReady(settings.readyWait());
         LeaderWriter.Term leading = awaitLeadership();
         if (leading == null) {
@@ -358,34 +407,47 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
                     ? "Leader not yet ready. Please retry again"
                     : "Worker " + workerId + " is not the leader");
         }
-        onLeaderThread(leading, write, precondition);
+        onLeaderThread(leading, write, precondition, deadline);
     }
 
-    private void onLeaderThread(LeaderWriter.Term leading, MetadataWrite write) {
-        onLeaderThread(leading, write, current -> { });
-    }
-
-    /** @param precondition told the current record after the version check; throws to refuse the write */
+    /**
+     * Runs the write on the leader's one thread and waits for it until the deadline. A write the thread did not start
+     * by then never will (not written); one it started may still land (unknown).
+     *
+     * @param precondition told the current record after the version check; throws to refuse the write
+     */
     private void onLeaderThread(LeaderWriter.Term leading, MetadataWrite write,
-            Consumer<FunctionMetadata> precondition) {
+            Consumer<FunctionMetadata> precondition, long deadline) {
+        if (leaderThread.getQueue().size() >= settings.maxQueuedWrites()) {
+            throw new MetadataNotWrittenException("The leader " + workerId + " has " + settings.maxQueuedWrites()
+                    + " metadata writes waiting already; try again later", null);
+        }
         Future<?> done;
         try {
             done = leaderThread.submit(() -> writeOnTopic(leading, write, precondition));
         } catch (RejectedExecutionException e) {
-            throw new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", e);
+            throw new MetadataNotWrittenException("The metadata store of " + settings.topic() + " was closed", e);
         }
         try {
-            done.get();
+            done.get(remaining(deadline).toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            if (done.cancel(false)) {
+                throw new MetadataNotWrittenException("The leader " + workerId + " was too busy to start the "
+                        + write + " in time", e);
+            }
+            throw new MetadataUnavailableException("The leader " + workerId + " is still writing the " + write, e);
         } catch (CancellationException e) {
-            throw new MetadataUnavailableException("The metadata store of " + settings.topic() + " was closed", e);
+            throw new MetadataNotWrittenException("The metadata store of " + settings.topic() + " was closed", e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException failure) {
                 throw failure;
             }
             throw new MetadataUnavailableException("Writing " + write + " failed: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
-            done.cancel(false);
             Thread.currentThread().interrupt();
+            if (done.cancel(false)) {
+                throw new MetadataNotWrittenException("Interrupted before writing " + write, e);
+            }
             throw new MetadataUnavailableException("Interrupted while writing " + write, e);
         }
     }
@@ -602,6 +664,14 @@ public final class TopicMetadataStore implements FunctionMetadataStore, Leadersh
             thread.setContextClassLoader(PulsarClient.class.getClassLoader());
             return thread;
         };
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static void pause(Duration delay) {

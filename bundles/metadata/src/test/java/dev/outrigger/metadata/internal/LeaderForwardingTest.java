@@ -9,6 +9,7 @@ import static dev.outrigger.metadata.internal.Components.failure;
 import static dev.outrigger.metadata.internal.Components.function;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import dev.outrigger.api.metadata.ComponentType;
 import dev.outrigger.api.metadata.FunctionKey;
 import dev.outrigger.api.metadata.FunctionMetadata;
 import dev.outrigger.api.metadata.InvalidMetadataException;
+import dev.outrigger.api.metadata.MetadataNotWrittenException;
 import dev.outrigger.api.metadata.MetadataUnavailableException;
 import dev.outrigger.api.metadata.MetadataValidator;
 import dev.outrigger.api.metadata.StaleVersionException;
@@ -202,7 +204,7 @@ class LeaderForwardingTest {
     }
 
     @Test
-    void aWorkerThatDoesNotLeadAnswers503AndTheWriterGivesUpAsUnavailable() throws Exception {
+    void aWorkerThatDoesNotLeadAnswers503AndTheWriterGivesUpAsNotWritten() throws Exception {
         String topic = pulsar.newTopic("md", "metadata");
         FakeCluster staleCluster = new FakeCluster("former-leader");
         TopicMetadataStore notLeading = store(topic, staleCluster);
@@ -218,13 +220,13 @@ class LeaderForwardingTest {
         // the broker still names it leader: the writer tries a few times, then gives up
         TopicMetadataStore writer = store(topic, new FakeCluster("writer").leader(formerLeader));
         Throwable failure = failure(writer.write(function("public/default/f", 0)));
-        assertInstanceOf(MetadataUnavailableException.class, failure);
-        assertTrue(failure.getMessage().contains("after 3 attempts"), failure.getMessage());
+        assertInstanceOf(MetadataNotWrittenException.class, failure);
+        assertTrue(failure.getMessage().contains("is not the leader"), failure.getMessage());
         assertEquals(0, pulsar.messages(topic, false).size());
     }
 
     @Test
-    void anUnreachableLeaderMakesTheWriteUnavailable() throws Exception {
+    void anUnreachableLeaderMakesTheWriteNotWritten() throws Exception {
         String topic = pulsar.newTopic("md", "metadata");
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {
@@ -233,12 +235,12 @@ class LeaderForwardingTest {
         TopicMetadataStore writer = store(topic,
                 new FakeCluster("writer").leader(new WorkerInfo("gone", "127.0.0.1", closedPort)));
         Throwable failure = failure(writer.write(function("public/default/f", 0)));
-        assertInstanceOf(MetadataUnavailableException.class, failure);
-        assertTrue(failure.getMessage().contains("Cannot reach the leader gone"), failure.getMessage());
+        assertInstanceOf(MetadataNotWrittenException.class, failure);
+        assertTrue(failure.getMessage().contains("Cannot connect to the leader gone"), failure.getMessage());
 
         TopicMetadataStore noLeader = store(topic, new FakeCluster("alone"));
         Throwable none = failure(noLeader.write(function("public/default/f", 0)));
-        assertInstanceOf(MetadataUnavailableException.class, none);
+        assertInstanceOf(MetadataNotWrittenException.class, none);
         assertTrue(none.getMessage().contains("no worker leads the cluster now"), none.getMessage());
     }
 
@@ -255,12 +257,125 @@ class LeaderForwardingTest {
 
         TopicMetadataStore follower = store(topic, new FakeCluster("follower").leader(leaderInfo), null);
         Throwable failure = failure(follower.write(function("public/default/f", 0)));
-        assertInstanceOf(MetadataUnavailableException.class, failure);
+        assertInstanceOf(MetadataNotWrittenException.class, failure);
         assertTrue(failure.getMessage().contains("no channel to other workers"), failure.getMessage());
 
         FunctionMetadata f0 = function("public/default/f", 0);
         assertEquals(f0, await(leader.write(f0)), "the leader needs no channel to write");
         await().atMost(WAIT).until(() -> follower.get(f0.key()).isPresent());
+    }
+
+    /**
+     * Issue 11 finding 2: the leader wrote, its answer was lost (a reset connection, a leader that died after the
+     * write). The writer tries again, meets the record it wrote, and reports the write as done: not "unavailable",
+     * and not the "already exists" a user's retry met before.
+     */
+    @Test
+    void aForwardedWriteWhoseAnswerWasLostIsReportedAsWrittenOnce() throws Exception {
+        String topic = pulsar.newTopic("md", "metadata");
+        FakeCluster leaderCluster = new FakeCluster("leader");
+        TopicMetadataStore leader = store(topic, leaderCluster);
+        WorkerInfo leaderInfo = leaderCluster.port(leaderApi(leader, leaderCluster,
+                Map.of((current, proposed) -> { }, functions())).port()).self();
+        LosingChannel losing = new LosingChannel(true);
+        TopicMetadataStore follower = store(topic, new FakeCluster("follower").leader(leaderInfo), losing);
+        await().atMost(WAIT).until(follower::isReady);
+
+        FunctionMetadata f0 = function("public/default/f", 0);
+        losing.loseNext();
+        assertEquals(f0, await(follower.write(f0)));
+        assertEquals(Optional.of(f0), follower.get(f0.key()));
+        FunctionMetadata f1 = function("public/default/f", 1);
+        losing.loseNext();
+        assertEquals(f1, await(follower.write(f1)), "an update's lost answer too");
+        losing.loseNext();
+        await(follower.delete(f0.key(), 1));
+        assertEquals(Optional.empty(), follower.get(f0.key()), "and a delete's");
+        assertEquals(3, pulsar.messages(topic, false).size(), "each written once");
+        assertTrue(losing.sent() >= 6, "each was sent again after its answer was lost: " + losing.sent());
+    }
+
+    /** Requests lost before they reach the leader: whether they landed cannot be known, and is not claimed. */
+    @Test
+    void aWriteWhoseEveryAttemptWasLostHasAnUnknownOutcome() throws Exception {
+        String topic = pulsar.newTopic("md", "metadata");
+        FakeCluster leaderCluster = new FakeCluster("leader");
+        TopicMetadataStore leader = store(topic, leaderCluster);
+        WorkerInfo leaderInfo = leaderCluster.port(leaderApi(leader, leaderCluster,
+                Map.of((current, proposed) -> { }, functions())).port()).self();
+        LosingChannel losing = new LosingChannel(false);
+        TopicMetadataStore follower = store(topic, new FakeCluster("follower").leader(leaderInfo), losing);
+        await().atMost(WAIT).until(follower::isReady);
+        losing.loseAll();
+
+        Throwable failure = failure(follower.write(function("public/default/f", 0)));
+        assertInstanceOf(MetadataUnavailableException.class, failure);
+        assertFalse(failure instanceof MetadataNotWrittenException, "the outcome is unknown: " + failure);
+        assertTrue(failure.getMessage().contains("may or may not have been written"), failure.getMessage());
+        assertEquals(0, pulsar.messages(topic, false).size());
+    }
+
+    /** Issue 11 finding 7: callers' writes no longer queue without bound; the ones beyond are refused at once. */
+    @Test
+    void writesBeyondTheQueueAreRefusedAsNotWritten() throws Exception {
+        String topic = pulsar.newTopic("md", "metadata");
+        // never joined, so never ready: every write holds its thread for the ready wait
+        TopicMetadataStore store = new TopicMetadataStore(StoreSettings.of(topic)
+                .withWriteLimits(Duration.ofSeconds(25), Duration.ofSeconds(15), 2), pulsar.client,
+                new FakeCluster("w1").notInitialized(), new PlainWorkerChannel(), null);
+        closing.add(store::close);
+        List<java.util.concurrent.CompletionStage<FunctionMetadata>> writes = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            writes.add(store.write(function("public/default/f" + i, 0)));
+        }
+        Throwable refused = failure(writes.get(10));
+        assertInstanceOf(MetadataNotWrittenException.class, refused);
+        assertTrue(refused.getMessage().contains("metadata writes waiting already"), refused.getMessage());
+        for (var write : writes.subList(0, 10)) {
+            assertInstanceOf(MetadataNotWrittenException.class, failure(write), "not ready, so surely not written");
+        }
+    }
+
+    /**
+     * The worker channel, for real, except that it can lose answers: after the request reached the leader
+     * ({@code afterSending}) or instead of sending it.
+     */
+    private static final class LosingChannel implements WorkerChannel {
+        private final PlainWorkerChannel real = new PlainWorkerChannel();
+        private final boolean afterSending;
+        private final java.util.concurrent.atomic.AtomicInteger toLose = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+
+        LosingChannel(boolean afterSending) {
+            this.afterSending = afterSending;
+        }
+
+        void loseNext() {
+            toLose.set(1);
+        }
+
+        void loseAll() {
+            toLose.set(Integer.MAX_VALUE);
+        }
+
+        int sent() {
+            return sent.get();
+        }
+
+        @Override
+        public dev.outrigger.api.cluster.WorkerResponse send(WorkerInfo worker,
+                dev.outrigger.api.cluster.WorkerRequest request) throws java.io.IOException, InterruptedException {
+            boolean lose = toLose.getAndUpdate(n -> n == Integer.MAX_VALUE ? n : Math.max(0, n - 1)) > 0;
+            if (lose && !afterSending) {
+                throw new java.net.http.HttpTimeoutException("request timed out");
+            }
+            var response = real.send(worker, request);
+            sent.incrementAndGet();
+            if (lose) {
+                throw new java.io.IOException("Connection reset");
+            }
+            return response;
+        }
     }
 
     /** What a superuser could send the endpoint directly: a record no public path would write. */

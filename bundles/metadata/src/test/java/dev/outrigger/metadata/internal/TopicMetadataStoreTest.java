@@ -365,7 +365,8 @@ class TopicMetadataStoreTest {
         FakeCluster notJoined = new FakeCluster("w1").notInitialized();
         TopicMetadataStore store = new TopicMetadataStore(new StoreSettings(topic, Duration.ofMillis(200),
                 Duration.ofSeconds(30), Duration.ofMillis(200), 2, Duration.ofMillis(50), Duration.ofMillis(100),
-                Duration.ofSeconds(30)), pulsar.client, notJoined, CHANNEL, null);
+                Duration.ofSeconds(30), Duration.ofSeconds(25), Duration.ofSeconds(15), 64), pulsar.client, notJoined,
+                CHANNEL, null);
         stores.add(store);
         assertFalse(store.isReady());
         MetadataUnavailableException e = assertThrows(MetadataUnavailableException.class,
