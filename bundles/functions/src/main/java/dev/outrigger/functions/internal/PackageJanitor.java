@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class PackageJanitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PackageJanitor.class);
-    /** Beyond the 75 s forwarding timeout of a metadata write and its retries. */
+    /** Well beyond the 25 s in which the metadata store settles a write, with its retries, one way or the other. */
     static final Duration SETTLE = Duration.ofMinutes(3);
     private static final int MAX_CHECKS = 5;
 

@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.admin.PulsarAdminException;
 import org.apache.pulsar.client.api.Message;
@@ -49,6 +51,8 @@ public final class PackagePaths {
     private static final Logger LOG = LoggerFactory.getLogger(PackagePaths.class);
     static final String TOPIC_NAME = "package-paths";
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** A read to the end, a send and the topic's creation, each bounded by the client's own timeouts. */
+    private static final Duration IO_WAIT = Duration.ofSeconds(45);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Where the index lives: the worker's namespace (Pulsar's key). */
@@ -72,11 +76,17 @@ public final class PackagePaths {
     private final String topic;
     private final String workerId;
 
-    // guarded by this
+    /**
+     * Held across the calls to the broker that reading and writing the index take, so callers of the index wait for
+     * each other (for a while: {@link #IO_WAIT}), never {@link #close} (issue 11 finding 8).
+     */
+    private final ReentrantLock io = new ReentrantLock();
+    // guarded by io
     private final Map<String, PackageRef> paths = new HashMap<>();
-    private Reader<byte[]> reader;
-    private Producer<byte[]> producer;
-    private boolean closed;
+    // written under io; read without it by close
+    private volatile Reader<byte[]> reader;
+    private volatile Producer<byte[]> producer;
+    private volatile boolean closed;
 
     @Activate
     public PackagePaths(Configuration config, @Reference PulsarClient client, @Reference PulsarAdmin admin) {
@@ -92,11 +102,12 @@ public final class PackagePaths {
     }
 
     @Deactivate
-    synchronized void close() {
+    void close() {
         closed = true;
         closeReader();
-        if (producer != null) {
-            producer.closeAsync();
+        Producer<byte[]> current = producer;
+        if (current != null) {
+            current.closeAsync();
             producer = null;
         }
     }
@@ -106,21 +117,31 @@ public final class PackagePaths {
     }
 
     /** @return the package the path names now, as the topic says once read to its end */
-    synchronized Optional<PackageRef> get(String path) throws UnavailableException {
-        catchUp();
-        return Optional.ofNullable(paths.get(path));
+    Optional<PackageRef> get(String path) throws UnavailableException {
+        lockIo();
+        try {
+            catchUp();
+            return Optional.ofNullable(paths.get(path));
+        } finally {
+            io.unlock();
+        }
     }
 
     /**
      * @return a path that names a package at that location now, if any, as the topic says once read to its end: a
      *     package uploaded by path belongs to no component
      */
-    synchronized Optional<String> pathOf(String location) throws UnavailableException {
-        catchUp();
-        return paths.entrySet().stream()
-                .filter(entry -> entry.getValue().location().equals(location))
-                .map(Map.Entry::getKey)
-                .findFirst();
+    Optional<String> pathOf(String location) throws UnavailableException {
+        lockIo();
+        try {
+            catchUp();
+            return paths.entrySet().stream()
+                    .filter(entry -> entry.getValue().location().equals(location))
+                    .map(Map.Entry::getKey)
+                    .findFirst();
+        } finally {
+            io.unlock();
+        }
     }
 
     /**
@@ -128,17 +149,32 @@ public final class PackagePaths {
      *
      * @return the package it named before, if any (the caller deletes it)
      */
-    synchronized Optional<PackageRef> put(String path, PackageRef ref) throws UnavailableException {
+    Optional<PackageRef> put(String path, PackageRef ref) throws UnavailableException {
+        lockIo();
+        try {
+            return write(path, ref);
+        } finally {
+            io.unlock();
+        }
+    }
+
+    private Optional<PackageRef> write(String path, PackageRef ref) throws UnavailableException {
         catchUp();
         PackageRef previous = paths.get(path);
         try {
-            if (producer == null) {
-                producer = client.newProducer()
+            Producer<byte[]> current = producer;
+            if (current == null) {
+                current = client.newProducer()
                         .topic(topic)
                         .enableBatching(false)
                         .create();
+                producer = current;
+                if (closed) {
+                    close();
+                    throw new UnavailableException("The package path index is closed", null);
+                }
             }
-            producer.newMessage()
+            current.newMessage()
                     .key(path)
                     .value(encode(ref))
                     .property(RecordFormat.MESSAGE_PROPERTY, RecordFormat.VERSION)
@@ -152,18 +188,39 @@ public final class PackagePaths {
         return Optional.ofNullable(previous);
     }
 
+    private void lockIo() throws UnavailableException {
+        try {
+            if (io.tryLock(IO_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new UnavailableException("The package path index " + topic + " is busy with a slow broker; try again",
+                null);
+    }
+
     /** Reads what was written since the last call (the whole topic the first time, or after a failure). */
     private void catchUp() throws UnavailableException {
         if (closed) {
             throw new UnavailableException("The package path index is closed", null);
         }
         try {
-            if (reader == null) {
+            Reader<byte[]> current = reader;
+            if (current == null) {
                 ensureTopic();
+                if (closed) {
+                    throw new UnavailableException("The package path index is closed", null);
+                }
                 paths.clear();
-                reader = CompactedTopics.openReader(client, topic, workerId + "-package-paths");
+                current = CompactedTopics.openReader(client, topic, workerId + "-package-paths");
+                reader = current;
+                if (closed) {
+                    closeReader();
+                    throw new UnavailableException("The package path index is closed", null);
+                }
             }
-            if (!CompactedTopics.readToEnd(reader, READ_TIMEOUT, () -> false, this::apply)) {
+            if (!CompactedTopics.readToEnd(current, READ_TIMEOUT, () -> closed, this::apply) || closed) {
                 closeReader();
                 throw new UnavailableException("Reading " + topic + " timed out", null);
             }
@@ -216,8 +273,9 @@ public final class PackagePaths {
     }
 
     private void closeReader() {
-        if (reader != null) {
-            reader.closeAsync();
+        Reader<byte[]> current = reader;
+        if (current != null) {
+            current.closeAsync();
             reader = null;
         }
     }

@@ -3,6 +3,7 @@ package dev.outrigger.functions.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -43,6 +44,40 @@ class PackagePathsTest {
         assertEquals(Map.of("a/b", second), snapshot(paths));
         paths.apply(message("a/b", new byte[0], RecordFormat.VERSION));
         assertNull(snapshot(paths).get("a/b"));
+    }
+
+    /**
+     * Issue 11 finding 8: every method held the index's monitor across calls to the broker, so deactivating it
+     * waited behind a read of a slow broker. Here creating the topic hangs until the test lets it go.
+     */
+    @Test
+    void closingDoesNotWaitForACallToASlowBroker() throws Exception {
+        org.apache.pulsar.client.admin.PulsarAdmin admin = mock(org.apache.pulsar.client.admin.PulsarAdmin.class);
+        org.apache.pulsar.client.admin.Topics topics = mock(org.apache.pulsar.client.admin.Topics.class);
+        when(admin.topics()).thenReturn(topics);
+        java.util.concurrent.CountDownLatch brokerAnswers = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        org.mockito.Mockito.doAnswer(call -> {
+            asked.countDown();
+            brokerAnswers.await();
+            return null;
+        }).when(topics).createNonPartitionedTopic(org.mockito.ArgumentMatchers.anyString());
+        PackagePaths paths = new PackagePaths(mock(org.apache.pulsar.client.api.PulsarClient.class), admin,
+                "persistent://public/functions/package-paths", "w1");
+        var reading = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return paths.get("a/b");
+            } catch (PackagePaths.UnavailableException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        assertTrue(asked.await(10, java.util.concurrent.TimeUnit.SECONDS));
+        java.util.concurrent.CompletableFuture.runAsync(paths::close).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        brokerAnswers.countDown();
+        var failure = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> reading.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(failure.getCause() instanceof PackagePaths.UnavailableException, failure.toString());
+        assertTrue(failure.getCause().getMessage().contains("closed"), failure.getCause().getMessage());
     }
 
     @SuppressWarnings("unchecked")

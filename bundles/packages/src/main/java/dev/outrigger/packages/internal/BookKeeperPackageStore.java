@@ -86,6 +86,8 @@ public final class BookKeeperPackageStore implements PackageStore {
     private static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(120);
     private static final int BOOKIE_TIMEOUT_SECONDS = 30;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** How long an operation waits for another's connect: the broker's answer and BookKeeper's own start. */
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(45);
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
@@ -95,7 +97,10 @@ public final class BookKeeperPackageStore implements PackageStore {
 
     private volatile BookKeeperSettings settings;
 
+    /** Held only for quick changes of the fields below, never across a network call. */
     private final Object lock = new Object();
+    /** One connect at a time; held across it, so only operations that need the client wait for it. */
+    private final java.util.concurrent.locks.ReentrantLock connecting = new java.util.concurrent.locks.ReentrantLock();
     /** guarded by lock */
     private SharedClient current;
     /** guarded by lock */
@@ -511,13 +516,62 @@ public final class BookKeeperPackageStore implements PackageStore {
         }
     }
 
+    /**
+     * The shared client, connecting it first if there is none. Connecting asks the broker and ZooKeeper, so it runs
+     * outside {@link #lock} (issue 11 finding 8): a slow connect holds up only the operations that need the client,
+     * never a reconfiguration or the store's deactivation.
+     */
     private SharedClient acquire() throws PackageException {
+        SharedClient shared = current();
+        if (shared != null) {
+            return shared;
+        }
+        try {
+            if (!connecting.tryLock(CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new PackageException(Reason.UNAVAILABLE, "Connecting to BookKeeper takes longer than "
+                        + CONNECT_WAIT.toSeconds() + " s; try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PackageException(Reason.UNAVAILABLE, "Interrupted while waiting for BookKeeper", e);
+        }
+        try {
+            shared = current();
+            if (shared != null) {
+                return shared;
+            }
+            BookKeeperSettings.Client wanted = settings.client();
+            SharedClient fresh = connect(wanted);
+            boolean stopping;
+            synchronized (lock) {
+                stopping = closed;
+                if (!stopping) {
+                    // settings changed while connecting: this client serves this operation only
+                    fresh.retired = !wanted.equals(settings.client());
+                    if (!fresh.retired) {
+                        current = fresh;
+                    }
+                    fresh.users++;
+                }
+            }
+            if (stopping) {
+                fresh.close();
+                throw new PackageException(Reason.UNAVAILABLE, "The BookKeeper package store is stopping");
+            }
+            return fresh;
+        } finally {
+            connecting.unlock();
+        }
+    }
+
+    /** @return the shared client, counted as used, or null if there is none yet */
+    private SharedClient current() throws PackageException {
         synchronized (lock) {
             if (closed) {
                 throw new PackageException(Reason.UNAVAILABLE, "The BookKeeper package store is stopping");
             }
             if (current == null) {
-                current = connect(settings.client());
+                return null;
             }
             current.users++;
             return current;

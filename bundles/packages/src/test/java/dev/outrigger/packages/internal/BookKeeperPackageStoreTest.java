@@ -280,6 +280,53 @@ class BookKeeperPackageStoreTest {
         }
     }
 
+    /**
+     * Issue 11 finding 8: connecting asks the broker; one that never answers held the store's lock, so deactivating
+     * (or reconfiguring) the store waited for the admin timeout. A server that accepts and never answers stands for it.
+     */
+    @Test
+    void aConnectThatHangsDoesNotHoldUpDeactivation() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getLoopbackAddress());
+                PulsarAdmin admin = PulsarAdmin.builder()
+                        .serviceHttpUrl("http://127.0.0.1:" + silent.getLocalPort()).build()) {
+            List<java.net.Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept());
+                    }
+                } catch (IOException e) {
+                    // closed: the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            BookKeeperPackageStore stuck = new BookKeeperPackageStore(
+                    new BookKeeperSettings(1, 100, BookKeeperSettings.Client.of("")), admin);
+            java.util.concurrent.CompletableFuture<PackageRef> storing = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> {
+                        try {
+                            return stuck.store(owner(), "f.jar", InputStream.nullInputStream());
+                        } catch (PackageException e) {
+                            throw new java.util.concurrent.CompletionException(e);
+                        }
+                    });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !accepted.isEmpty());
+
+            java.util.concurrent.CompletableFuture<Void> deactivating =
+                    java.util.concurrent.CompletableFuture.runAsync(stuck::deactivate);
+            deactivating.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> storing.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            PackageException e = (PackageException) failed.getCause();
+            assertEquals(Reason.UNAVAILABLE, e.reason());
+            for (java.net.Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+
     @Test
     void withoutAUriOrABrokerToAskItIsUnavailable() {
         BookKeeperPackageStore nowhere = new BookKeeperPackageStore(
