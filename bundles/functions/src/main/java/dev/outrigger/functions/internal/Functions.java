@@ -200,7 +200,10 @@ public final class Functions implements FunctionService {
         List<FunctionInstanceStatsDataImpl> answers = FanOut.all(parallelism(record),
                 instanceId -> instanceStatsData(new InstanceId(record.key(), instanceId), Asker.CLIENT),
                 FanOut.DEADLINE,
-                instanceId -> new FunctionInstanceStatsDataImpl());
+                instanceId -> {
+                    throw new FunctionServiceException(Kind.UNAVAILABLE, "No stats from the worker running instance "
+                            + instanceId + " within " + FanOut.DEADLINE.toSeconds() + " s");
+                });
         for (int instanceId = 0; instanceId < answers.size(); instanceId++) {
             FunctionInstanceStatsImpl instance = new FunctionInstanceStatsImpl();
             instance.setInstanceId(instanceId);
@@ -218,7 +221,10 @@ public final class Functions implements FunctionService {
         return instanceStatsData(new InstanceId(record.key(), id), asker);
     }
 
-    /** As status: from this worker's runtime, or from the owner; empty figures for an instance not running. */
+    /**
+     * As status: from this worker's runtime, or from the owner; empty figures for an instance not running, and a
+     * failure, not zeros, when the owner cannot say.
+     */
     private FunctionInstanceStatsDataImpl instanceStatsData(InstanceId instance, Asker asker) {
         AssignmentService currentAssignments = assignments;
         ClusterService currentCluster = cluster;

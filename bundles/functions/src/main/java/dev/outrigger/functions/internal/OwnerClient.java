@@ -71,19 +71,31 @@ final class OwnerClient {
             WorkerInfo owner = cluster.members().stream().filter(member -> member.workerId().equals(workerId))
                     .findFirst().orElse(null);
             WorkerChannel current = channel.get();
-            if (owner == null || current == null) {
-                return new FunctionInstanceStatsDataImpl();
+            if (owner == null) {
+                throw statsUnavailable(workerId, instance, "it is not in the cluster", null);
+            }
+            if (current == null) {
+                throw statsUnavailable(workerId, instance, NO_CHANNEL, null);
             }
             WorkerResponse response = current.send(owner, WorkerRequest.get(path(instance, "stats"), TIMEOUT));
-            return response.status() == 200
-                    ? json.readValue(response.body(), FunctionInstanceStatsDataImpl.class)
-                    : new FunctionInstanceStatsDataImpl();
+            if (response.status() != 200) {
+                throw statsUnavailable(workerId, instance, "it answered " + response.status() + " "
+                        + response.body(), null);
+            }
+            return json.readValue(response.body(), FunctionInstanceStatsDataImpl.class);
         } catch (IOException | ClusterUnavailableException e) {
-            return new FunctionInstanceStatsDataImpl();
+            throw statsUnavailable(workerId, instance, e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new FunctionInstanceStatsDataImpl();
+            throw statsUnavailable(workerId, instance, "interrupted", e);
         }
+    }
+
+    /** Unknown figures are not zeros (issue 11 finding 8): the caller hears that they could not be had. */
+    private static FunctionServiceException statsUnavailable(String workerId, InstanceId instance, String why,
+            Throwable cause) {
+        return new FunctionServiceException(FunctionServiceException.Kind.UNAVAILABLE, "Cannot get the stats of "
+                + "instance " + instance.instanceId() + " from worker " + workerId + ": " + why, cause);
     }
 
     /** Asks the owner to restart one of its instances. */

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.pulsar.common.policies.data.FunctionInstanceStatsDataImpl;
 import org.apache.pulsar.common.policies.data.FunctionStatus.FunctionInstanceStatus.FunctionInstanceStatusData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -113,16 +112,22 @@ class OwnerClientTest {
         assertEquals("broker down", owners.fetch(cluster, "w2", INSTANCE).getError());
     }
 
+    /** Issue 11 finding 8: figures the owner could not give are a failure, not zeros that look like an idle function. */
     @Test
-    void statsComeFromTheOwnerOrAreEmpty() {
+    void statsComeFromTheOwnerOrTheRequestFails() {
         answers.put("GET /admin/v3/functions/t/n/my%20fn/1/stats", Map.entry(200, "{\"receivedTotal\":7}"));
         assertEquals(7, owners.fetchStats(cluster, "w2", INSTANCE).getReceivedTotal());
 
-        FunctionInstanceStatsDataImpl empty = new FunctionInstanceStatsDataImpl();
         answers.put("GET /admin/v3/functions/t/n/my%20fn/1/stats", Map.entry(503, "{\"reason\":\"not yet\"}"));
-        assertEquals(empty, owners.fetchStats(cluster, "w2", INSTANCE));
-        assertEquals(empty, owners.fetchStats(cluster, "w3", INSTANCE));
-        assertEquals(empty, new OwnerClient(Functions.JSON, () -> null).fetchStats(cluster, "w2", INSTANCE));
+        FunctionServiceException refused = assertThrows(FunctionServiceException.class,
+                () -> owners.fetchStats(cluster, "w2", INSTANCE));
+        assertEquals(FunctionServiceException.Kind.UNAVAILABLE, refused.kind());
+        assertTrue(refused.getMessage().startsWith("Cannot get the stats of instance 1 from worker w2: it answered 503"),
+                refused.getMessage());
+        assertTrue(assertThrows(FunctionServiceException.class, () -> owners.fetchStats(cluster, "w3", INSTANCE))
+                .getMessage().contains("not in the cluster"));
+        assertTrue(assertThrows(FunctionServiceException.class, () -> new OwnerClient(Functions.JSON, () -> null)
+                .fetchStats(cluster, "w2", INSTANCE)).getMessage().contains(OwnerClient.NO_CHANNEL));
     }
 
     @Test
