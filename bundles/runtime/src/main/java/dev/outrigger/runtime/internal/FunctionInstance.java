@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Base64;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeoutException;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.ConsumerBuilder;
@@ -195,12 +197,17 @@ final class FunctionInstance {
             current = run;
             run = null;
         }
-        if (current != null) {
-            current.stopAndJoin();
+        boolean stuck = current != null && !current.stopAndJoin();
+        if (stuck) {
+            current.isolate();
         }
         synchronized (this) {
             stats.running(false, "");
-            closeLoader();
+            if (stuck) {
+                closeLoaderWhenEnded(current.thread);
+            } else {
+                closeLoader();
+            }
         }
     }
 
@@ -215,8 +222,8 @@ final class FunctionInstance {
             current = run;
             run = null;
         }
-        if (current != null) {
-            current.stopAndJoin();
+        if (current != null && !current.stopAndJoin()) {
+            current.isolate();
         }
         synchronized (this) {
             if (stopped) {
@@ -232,6 +239,33 @@ final class FunctionInstance {
             pendingRestart.cancel(false);
             pendingRestart = null;
         }
+    }
+
+    /**
+     * A run that would not stop still executes the function's classes: its loader is closed once its thread ends,
+     * not under it (issue 11 finding 4). The caller holds the lock.
+     */
+    private void closeLoaderWhenEnded(Thread stuck) {
+        FunctionClassLoader held = loader;
+        loader = null;
+        functionClass = null;
+        types = null;
+        LOG.warn("Function instance {}: thread {} is still in user code after the stop; its consumers and producers "
+                + "are closed, its class loader will be once the thread ends", id, stuck.getName());
+        Thread watcher = new Thread(() -> {
+            try {
+                stuck.join();
+            } catch (InterruptedException e) {
+                return; // the worker is stopping: the JVM goes, and the loader with it
+            }
+            if (held != null) {
+                closeQuietly(held);
+            }
+            LOG.info("Function instance {}: the abandoned thread {} ended; its class loader is closed", id,
+                    stuck.getName());
+        }, "outrigger-abandoned-" + id.fullyQualifiedName());
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     private void closeLoader() {
@@ -401,10 +435,13 @@ final class FunctionInstance {
         private Object function;
         private volatile InstanceContext context;
         private Schema<?> outputSchema;
-        private final Map<Consumer<?>, Schema<?>> consumers = new LinkedHashMap<>();
+        // synchronized: a stuck run's consumers are closed from the stopping thread (isolate)
+        private final Map<Consumer<?>, Schema<?>> consumers = Collections.synchronizedMap(new LinkedHashMap<>());
+        /** Set by whoever closes the run's producers and consumers first: its own thread, or {@link #isolate}. */
+        private final AtomicBoolean handlesClosed = new AtomicBoolean();
         private final Semaphore asyncPermits;
         private WindowEngine<Object> window;
-        private ScheduledExecutorService windowTimer;
+        private volatile ScheduledExecutorService windowTimer;
 
         Run() {
             this.thread = new Thread(this, "outrigger-function-" + id.fullyQualifiedName());
@@ -455,7 +492,8 @@ final class FunctionInstance {
             return created;
         }
 
-        void stopAndJoin() {
+        /** @return whether the run's thread ended; false if it is still in user code after the waits */
+        boolean stopAndJoin() {
             stopping = true;
             try {
                 thread.join(STOP_WAIT_MILLIS);
@@ -467,6 +505,7 @@ final class FunctionInstance {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            return !thread.isAlive();
         }
 
         @Override
@@ -947,16 +986,40 @@ final class FunctionInstance {
                     LOG.warn("Function instance {}: close() threw", id, e);
                 }
             }
-            if (context != null) {
+            closeHandles();
+        }
+
+        /**
+         * The run's thread is still in user code past the stop wait (issue 11 finding 4): its producers and consumers
+         * are closed from here, so it can neither take nor send anything more and its unacknowledged messages go to
+         * the next run; the thread itself is left to end, and nothing it does later speaks for the instance.
+         */
+        void isolate() {
+            abandoned = true;
+            ScheduledExecutorService timer = windowTimer;
+            if (timer != null) {
+                timer.shutdownNow();
+            }
+            closeHandles();
+        }
+
+        private void closeHandles() {
+            if (!handlesClosed.compareAndSet(false, true)) {
+                return;
+            }
+            InstanceContext current = context;
+            if (current != null) {
                 // flushing first lets the acks that wait on sends happen before the consumers go
                 try {
-                    context.closeProducers();
+                    current.closeProducers();
                 } catch (RuntimeException e) {
                     LOG.warn("Function instance {}: closing its producers failed", id, e);
                 }
             }
-            Collection<Consumer<?>> toClose = new ArrayList<>(consumers.keySet());
-            consumers.clear();
+            Collection<Consumer<?>> toClose;
+            synchronized (consumers) {
+                toClose = new ArrayList<>(consumers.keySet());
+            }
             for (Consumer<?> consumer : toClose) {
                 try {
                     consumer.close();

@@ -506,6 +506,67 @@ class ThreadRuntimeTest {
                 admin.topics().getStats(input).getSubscriptions().get(subscription).getConsumers().isEmpty());
     }
 
+    /**
+     * issue 11 finding 4(f): a run stuck in user code past the stop wait (it ignores interrupts) was abandoned with its
+     * consumer still subscribed, and its class loader closed under it. Now its consumer goes at the stop, and its
+     * loader stays open until the thread ends: the code it runs afterwards can still load its classes.
+     */
+    @Test
+    void issue11Finding4f_aRunThatWillNotStopIsIsolatedAndKeepsItsClassLoaderUntilItEnds() throws Exception {
+        String name = "stuck-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "stuck-in";
+        InstanceId id = new InstanceId(new FunctionKey("public", "default", name), 0);
+        String release = "outrigger.test.release." + name;
+        String outcome = "outrigger.test.outcome." + name;
+        Path jar = compile("StuckInProcess", """
+                public class StuckInProcess implements java.util.function.Function<String, String> {
+                    @Override
+                    public String apply(String input) {
+                        System.setProperty("%2$s", "inside");
+                        while (System.getProperty("%1$s") == null) {
+                            try {
+                                new java.util.concurrent.CountDownLatch(1).await(20,
+                                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                            } catch (InterruptedException ignored) {
+                                // user code that will not be stopped
+                            }
+                        }
+                        try {
+                            System.setProperty("%2$s", new Later().toString());
+                        } catch (Throwable t) {
+                            System.setProperty("%2$s", "failed: " + t);
+                        }
+                        return input;
+                    }
+
+                    static final class Later {
+                        @Override
+                        public String toString() {
+                            return "loaded";
+                        }
+                    }
+                }
+                """.formatted(release, outcome));
+        try {
+            runtime.start(metadata(name, 0, "fn.StuckInProcess", input, null, Map.of()), 0, jar);
+            awaitRunning(id);
+            try (Producer<String> producer = producer(input)) {
+                producer.send("x");
+            }
+            await().atMost(WAIT).until(() -> "inside".equals(System.getProperty(outcome)));
+            String subscription = "public/default/" + name;
+
+            runtime.stop(id);
+            assertTrue(admin.topics().getStats(input).getSubscriptions().get(subscription).getConsumers().isEmpty(),
+                    "the stuck run's consumer is closed by the stop");
+            System.setProperty(release, "go");
+            await().atMost(WAIT).until(() -> !"inside".equals(System.getProperty(outcome)));
+            assertEquals("loaded", System.getProperty(outcome), "its class loader was still open");
+        } finally {
+            System.setProperty(release, "go");
+        }
+    }
+
     /** issue 11 finding 4(e): a class that fails to load is loaded again after a backoff, and the retry shows. */
     @Test
     void issue11Finding4e_failedClassLoadIsRetriedWithBackoff() throws Exception {
