@@ -15,14 +15,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -62,6 +66,17 @@ public final class InstanceManager {
         thread.setDaemon(true);
         return thread;
     });
+    /**
+     * Packages are fetched here, never on the reconciler: one slow download must not hold up every other start and
+     * stop on this worker (issue 11 finding 8).
+     */
+    private final ExecutorService downloads = Executors.newFixedThreadPool(2, runnable -> {
+        Thread thread = new Thread(runnable, "outrigger-package-download");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** Fetches in flight, or done and not yet used, by package; only the reconciler thread touches it. */
+    private final Map<PackageRef, CompletableFuture<Path>> fetches = new HashMap<>();
     private final List<ServiceRegistration<?>> listeners = new ArrayList<>();
     private volatile Map<InstanceId, String> assignments = Map.of();
 
@@ -96,6 +111,7 @@ public final class InstanceManager {
     void deactivate() throws InterruptedException {
         listeners.forEach(ServiceRegistration::unregister);
         reconciler.shutdownNow();
+        downloads.shutdownNow();
         reconciler.awaitTermination(30, TimeUnit.SECONDS);
         for (InstanceId instance : Set.copyOf(runtime.instances())) {
             runtime.stop(instance);
@@ -131,6 +147,7 @@ public final class InstanceManager {
         }
         String self = cluster.self().workerId();
         Set<InstanceId> wanted = new HashSet<>();
+        Set<PackageRef> used = new HashSet<>();
         for (Map.Entry<InstanceId, String> assignment : assignments.entrySet()) {
             if (!self.equals(assignment.getValue())) {
                 continue;
@@ -152,7 +169,11 @@ public final class InstanceManager {
                 continue;
             }
             try {
-                Path pkg = fetch(record);
+                Path pkg = fetched(record);
+                if (pkg == null) {
+                    continue; // still downloading: started once it is here, an older version runs meanwhile
+                }
+                used.add(record.packageRef());
                 packagesInUse.put(instance, pkg);
                 LOG.info("Starting {} (version {})", instance, record.version());
                 runtime.start(record, instance.instanceId(), pkg);
@@ -171,11 +192,53 @@ public final class InstanceManager {
         }
         Set<InstanceId> held = runtime.instances();
         packagesInUse.keySet().removeIf(instance -> !held.contains(instance));
-        packageCache.prune(Set.copyOf(packagesInUse.values()));
+        fetches.entrySet().removeIf(fetch -> used.contains(fetch.getKey())
+                || fetch.getValue().isCompletedExceptionally());
+        if (fetches.isEmpty()) {
+            // no download in flight or waiting to be used, whose files pruning would take
+            packageCache.prune(Set.copyOf(packagesInUse.values()));
+        }
     }
 
-    /** The package's bytes in the content-addressed cache, shared by every instance on this worker that runs them. */
-    private Path fetch(FunctionMetadata record) throws PackageException, IOException {
+    /**
+     * @return the package's file once fetched; null while its download runs (it is started here if it is not, and
+     *     the instances are reconciled again when it ends)
+     * @throws PackageException if the download failed; the next reconciliation tries again
+     */
+    private Path fetched(FunctionMetadata record) throws PackageException, IOException {
+        PackageRef ref = record.packageRef();
+        CompletableFuture<Path> fetch = fetches.get(ref);
+        if (fetch == null) {
+            PackageStore store = storeFor(record);
+            fetch = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return packageCache.fetch(ref, store);
+                } catch (PackageException | IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, downloads);
+            fetches.put(ref, fetch);
+            fetch.whenComplete((file, failure) -> reconcileLater());
+            return null;
+        }
+        if (!fetch.isDone()) {
+            return null;
+        }
+        try {
+            return fetch.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof PackageException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof IOException failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    /** Where the package's bytes come from, into the content-addressed cache shared by this worker's instances. */
+    private PackageStore storeFor(FunctionMetadata record) throws IOException {
         PackageRef ref = record.packageRef();
         if (ref == null) {
             throw new IOException("Function " + record.key() + " has no package");
@@ -184,6 +247,6 @@ public final class InstanceManager {
         if (store == null) {
             throw new IOException("No package store for " + ref.location() + " yet");
         }
-        return packageCache.fetch(ref, store);
+        return store;
     }
 }

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * The worker's local copies of function packages, content-addressed: a file is named by the SHA-256 of its bytes, so
  * two functions, or two lives of one function name, can only share a file when they run the same bytes. A cached file
  * is hashed again before it is reused (a file changed on disk is fetched again), and a package whose reference carries
- * no digest (a URL the worker does not copy) is fetched on every start, as its source may change. Not thread-safe: the
- * instance manager's single reconciler thread is its only user.
+ * no digest (a URL the worker does not copy) is fetched on every start, as its source may change. Fetches may run side
+ * by side (each downloads into a name of its own, and files of one digest hold the same bytes); pruning must not run
+ * while one does, as it removes the files no instance uses yet.
  */
 final class PackageCache {
 

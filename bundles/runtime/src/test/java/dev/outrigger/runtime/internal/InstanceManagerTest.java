@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -52,6 +53,9 @@ class InstanceManagerTest {
 
     private final Map<FunctionKey, FunctionMetadata> records = new ConcurrentHashMap<>();
     private final Map<String, byte[]> packages = new ConcurrentHashMap<>();
+    /** Downloads of these locations wait until their latch opens: a slow package store. */
+    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final Set<String> fetching = ConcurrentHashMap.newKeySet();
     private final FakeRuntime runtime = new FakeRuntime();
     private AssignmentListener assignments;
     private InstanceManager manager;
@@ -125,6 +129,16 @@ class InstanceManagerTest {
 
         @Override
         public void fetch(PackageRef ref, Path target) throws PackageException {
+            CountDownLatch gate = gates.get(ref.location());
+            if (gate != null) {
+                fetching.add(ref.location());
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PackageException(PackageException.Reason.UNAVAILABLE, "interrupted", e);
+                }
+            }
             byte[] bytes = packages.get(ref.location());
             if (bytes == null) {
                 throw new PackageException(PackageException.Reason.NOT_FOUND, ref.location());
@@ -231,6 +245,35 @@ class InstanceManagerTest {
         Start second = awaitStart(1);
         assertEquals(0, second.version());
         assertEquals("new jar", second.content());
+    }
+
+    /**
+     * issue 11 finding 8: packages were fetched on the one reconciler thread, so a download that hangs held up every
+     * other start and stop on the worker. Now another function starts, and a third stops, while it hangs.
+     */
+    @Test
+    void issue11Finding8_aSlowDownloadHoldsUpNoOtherStartOrStop() {
+        FunctionKey running = new FunctionKey("t", "ns", "running");
+        register(running, 0, "mem:running", "running jar");
+        assign(running);
+        awaitStart(0);
+
+        FunctionKey slow = new FunctionKey("t", "ns", "slow");
+        CountDownLatch gate = new CountDownLatch(1);
+        gates.put("mem:slow", gate);
+        register(slow, 0, "mem:slow", "slow jar");
+        assign(running, slow);
+        await().atMost(WAIT).until(() -> fetching.contains("mem:slow"));
+        try {
+            FunctionKey fast = new FunctionKey("t", "ns", "fast");
+            register(fast, 0, "mem:fast", "fast jar");
+            assign(slow, fast);
+            assertEquals("fast jar", awaitStart(1).content());
+            await().atMost(WAIT).until(() -> !runtime.running.containsKey(new InstanceId(running, 0)));
+        } finally {
+            gate.countDown();
+        }
+        assertEquals("slow jar", awaitStart(2).content());
     }
 
     /** issue 11 finding 1: {@code a_b/c/f} and {@code a/b_c/f} must not share a cached file. */
