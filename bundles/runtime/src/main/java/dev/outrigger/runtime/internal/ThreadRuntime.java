@@ -84,6 +84,21 @@ public final class ThreadRuntime implements FunctionRuntime {
         } catch (java.io.IOException e) {
             LOG.debug("Closing the class loader of {} failed: {}", packageFile, e.toString());
         }
+        refuseExitCalls(packageFile);
+    }
+
+    /** Functions share the worker's JVM: a package that would end it is refused (issue 11 finding 4). */
+    private static void refuseExitCalls(Path packageFile) {
+        java.util.Optional<String> call;
+        try {
+            call = ExitCalls.find(packageFile);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("Cannot read the function package as a jar: " + e.getMessage(), e);
+        }
+        call.ifPresent(found -> {
+            throw new IllegalArgumentException("Function package refused: " + found + ", which would stop the "
+                    + "worker and every function on it (functions run in the worker's JVM)");
+        });
     }
 
     @Override

@@ -567,6 +567,62 @@ class ThreadRuntimeTest {
         }
     }
 
+    /**
+     * issue 11 finding 4(g): System.exit in a function ended the worker. Java 17 offers no supported way to stop the
+     * call at run time, so the package is refused when it is checked, that is when the function is registered.
+     */
+    @Test
+    void issue11Finding4g_aPackageThatWouldEndTheJvmIsRefused() throws Exception {
+        Path exits = compile("Exits", """
+                public class Exits implements java.util.function.Function<String, String> {
+                    @Override
+                    public String apply(String input) {
+                        if (input.isEmpty()) {
+                            System.exit(3);
+                        }
+                        return input;
+                    }
+                }
+                """);
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> runtime.checkFunctionClass(exits, "fn.Exits"));
+        assertTrue(refused.getMessage().contains("fn.Exits.apply calls System.exit"), refused.getMessage());
+
+        Path halts = compile("HaltsInAHelper", """
+                public class HaltsInAHelper implements java.util.function.Function<String, String> {
+                    static final class Helper {
+                        static void stop() {
+                            Runtime.getRuntime().halt(1);
+                        }
+                    }
+                    @Override
+                    public String apply(String input) {
+                        Helper.stop();
+                        return input;
+                    }
+                }
+                """);
+        IllegalArgumentException helper = assertThrows(IllegalArgumentException.class,
+                () -> runtime.checkFunctionClass(halts, "fn.HaltsInAHelper"));
+        assertTrue(helper.getMessage().contains("fn.HaltsInAHelper$Helper.stop calls Runtime.halt"),
+                helper.getMessage());
+
+        // a bundled library's command-line entry point is never called by an instance
+        Path withMain = compile("HasAMain", """
+                public class HasAMain implements java.util.function.Function<String, String> {
+                    public static void main(String[] args) {
+                        System.exit(args.length);
+                    }
+                    @Override
+                    public String apply(String input) {
+                        return input;
+                    }
+                }
+                """);
+        runtime.checkFunctionClass(withMain, "fn.HasAMain");
+        runtime.checkFunctionClass(examplesJar, ExclamationFunction.class.getName());
+    }
+
     /** issue 11 finding 4(e): a class that fails to load is loaded again after a backoff, and the retry shows. */
     @Test
     void issue11Finding4e_failedClassLoadIsRetriedWithBackoff() throws Exception {
