@@ -57,4 +57,46 @@ class LiveConfigurationIT {
             assertEquals("live-b", memberIds(config));
         }
     }
+
+    /**
+     * Issue 8: Pulsar's HTTP rate limit is acted on, and live: once the edit applies, a burst over the rate gets 429
+     * with Pulsar's reason; turned off again, the same burst passes.
+     */
+    @Test
+    void theRequestRateLimitAppliesLive() throws Exception {
+        String namespace = "public/rate-" + UUID.randomUUID().toString().substring(0, 8);
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "rate-a", namespace);
+        Path dir = Workers.workDir("rate");
+        Path yaml = config.write(dir.resolve("functions_worker.yml"));
+        try (WorkerProcess worker = Workers.start(dir, yaml, dir.resolve("data"))) {
+            Workers.awaitReady(worker, config);
+            assertEquals(0, tooMany(config, 40), "no limit by default");
+
+            config.set("httpRequestsLimitEnabled", true).set("httpRequestsMaxPerSecond", 5).write(yaml);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> tooMany(config, 40) >= 20);
+            HttpResponse<String> refused = null;
+            for (int i = 0; i < 20 && (refused == null || refused.statusCode() != 429); i++) {
+                refused = Workers.get(config.adminUrl() + "/admin/v2/worker/cluster");
+            }
+            assertEquals(429, refused.statusCode());
+            assertEquals("Too Many Requests", JSON.readTree(refused.body()).path("reason").asText(), refused.body());
+
+            config.set("httpRequestsLimitEnabled", false).write(yaml);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> tooMany(config, 40) == 0);
+            assertTrue(worker.isAlive(), worker::log);
+        }
+    }
+
+    /** @return how many of {@code count} requests sent one after the other were refused with 429 */
+    private static int tooMany(WorkerConfig config, int count) throws Exception {
+        int refused = 0;
+        for (int i = 0; i < count; i++) {
+            if (Workers.get(config.adminUrl() + "/admin/v2/worker/cluster").statusCode() == 429) {
+                refused++;
+            }
+        }
+        return refused;
+    }
 }

@@ -94,6 +94,8 @@ final class WorkerKeys {
     static final String BROKER_CLIENT_PREFIX = "brokerClient_";
 
     private static final String PORT = "a port number (1-65535)";
+    private static final String ROUND_ROBIN = "org.apache.pulsar.functions.worker.scheduler.RoundRobinScheduler";
+    private static final String THREAD_RUNTIME = "org.apache.pulsar.functions.runtime.thread.ThreadRuntimeFactory";
 
     static final Map<String, Key> KEYS = index(
             // --- Acted on: identity and web server (Pulsar's defaults from WorkerConfig and the shipped file)
@@ -139,70 +141,75 @@ final class WorkerKeys {
             key("tlsAllowInsecureConnection", BOOLEAN).orDefault(false).to(PULSAR).to(CLUSTER),
             key("tlsEnableHostnameVerification", BOOLEAN).orDefault(false).to(PULSAR).to(CLUSTER), // true in 5.0
             key("useTls", BOOLEAN).orDefault(false).to(PULSAR), // deprecated by Pulsar, still honoured by its clients
-            key("properties", MAP), // brokerClient_* entries are passed on to PULSAR by the reader
+            key("properties", MAP).actedOn("authentication providers' settings and brokerClient_* entries"), // brokerClient_* entries are passed on to PULSAR by the reader
             // --- Known, not acted on yet: Worker settings
-            key("functionWebServiceUrl", STRING),
+            key("functionWebServiceUrl", STRING).notApplicable("brokers and proxies read it from their own configuration"),
             key("authenticateMetricsEndpoint", BOOLEAN).orDefault(true).to(SECURITY),
-            key("includeStandardPrometheusMetrics", BOOLEAN),
-            key("jvmGCMetricsLoggerClassName", STRING),
-            key("numHttpServerThreads", INT),
+            key("includeStandardPrometheusMetrics", BOOLEAN).notYet("JVM series on /metrics come with cluster operations (issue 10)"),
+            key("jvmGCMetricsLoggerClassName", STRING).notApplicable("no GC metrics logger; the JVM's own GC logging applies"),
+            // Pulsar's default is 8 as well; Jetty also needs threads for its acceptors and selectors
+            key("numHttpServerThreads", INT).expect("a whole number >= 8", value -> ((Integer) value) >= 8)
+                    .to(HTTP, "org.apache.felix.http.jetty.threadpool.max"),
             // read by the REST bundle: a larger body is a 413 before it is read (unset or -1: the package limit + 1 MiB)
-            key("httpMaxRequestSize", LONG),
-            key("httpRequestsLimitEnabled", BOOLEAN),
-            key("httpRequestsMaxPerSecond", DOUBLE),
-            key("maxConcurrentHttpRequests", INT),
-            key("httpServerThreadPoolQueueSize", INT),
-            key("httpServerAcceptQueueSize", INT),
-            key("maxHttpServerConnections", INT),
-            key("webServiceHaProxyProtocolEnabled", BOOLEAN),
-            key("webServiceTrustXForwardedFor", BOOLEAN),
-            key("webServiceLogDetailedAddresses", BOOLEAN),
-            key("configurationMetadataStoreUrl", STRING),
-            key("configurationStoreServers", STRING),
-            key("metadataStoreSessionTimeoutMillis", LONG),
-            key("metadataStoreOperationTimeoutSeconds", INT),
-            key("metadataStoreCacheExpirySeconds", INT),
-            key("metadataStoreAllowReadOnlyOperations", BOOLEAN),
-            key("zooKeeperSessionTimeoutMillis", LONG),
-            key("zooKeeperOperationTimeoutSeconds", INT),
-            key("zooKeeperCacheExpirySeconds", INT),
-            key("zooKeeperAllowReadOnlyOperations", BOOLEAN),
+            key("httpMaxRequestSize", LONG).actedOn("REST edge: a larger body is a 413"),
+            key("httpRequestsLimitEnabled", BOOLEAN).actedOn("REST edge: requests over the rate are a 429"),
+            key("httpRequestsMaxPerSecond", DOUBLE).actedOn("REST edge: requests over the rate are a 429"),
+            key("maxConcurrentHttpRequests", INT).actedOn("REST edge: requests beyond wait up to 10 s, then 503"),
+            key("httpServerThreadPoolQueueSize", INT).notApplicable("the HTTP server's thread pool has no queue bound; maxConcurrentHttpRequests bounds the requests in progress"),
+            key("httpServerAcceptQueueSize", INT).expect("a whole number >= 1", value -> ((Integer) value) >= 1)
+                    .to(HTTP, "org.apache.felix.http.jetty.acceptQueueSize"),
+            key("maxHttpServerConnections", INT).notYet("a connection limit of the HTTP server is not built yet (issue 8)"),
+            key("webServiceHaProxyProtocolEnabled", BOOLEAN).refusedUnless(Boolean.FALSE::equals, "the HTTP server cannot read the PROXY protocol: let the load balancer speak HTTP and set webServiceTrustXForwardedFor"),
+            // Felix HTTP then adds Jetty's ForwardedRequestCustomizer, as Pulsar's worker does
+            key("webServiceTrustXForwardedFor", BOOLEAN)
+                    .to(HTTP, "org.apache.felix.proxy.load.balancer.connection.enable"),
+            key("webServiceLogDetailedAddresses", BOOLEAN).notApplicable("no request log is written"),
+            key("configurationMetadataStoreUrl", STRING).notApplicable("tenants and namespaces are read through the brokers' admin API, BookKeeper is found through the broker or bookkeeperMetadataServiceUri"),
+            key("configurationStoreServers", STRING).notApplicable("tenants and namespaces are read through the brokers' admin API, BookKeeper is found through the broker or bookkeeperMetadataServiceUri"),
+            key("metadataStoreSessionTimeoutMillis", LONG).notApplicable("the worker keeps no metadata store session of its own"),
+            key("metadataStoreOperationTimeoutSeconds", INT).notApplicable("the worker keeps no metadata store session of its own"),
+            key("metadataStoreCacheExpirySeconds", INT).notApplicable("the worker keeps no metadata store session of its own"),
+            key("metadataStoreAllowReadOnlyOperations", BOOLEAN).notApplicable("the worker keeps no metadata store session of its own"),
+            key("zooKeeperSessionTimeoutMillis", LONG).notApplicable("the worker keeps no metadata store session of its own"),
+            key("zooKeeperOperationTimeoutSeconds", INT).notApplicable("the worker keeps no metadata store session of its own"),
+            key("zooKeeperCacheExpirySeconds", INT).notApplicable("the worker keeps no metadata store session of its own"),
+            key("zooKeeperAllowReadOnlyOperations", BOOLEAN).notApplicable("the worker keeps no metadata store session of its own"),
             // --- Connectors and functions directories
-            key("enableClassloadingOfBuiltinFiles", BOOLEAN),
-            key("enableClassloadingOfExternalFiles", BOOLEAN),
-            key("connectorsDirectory", STRING),
-            key("narExtractionDirectory", STRING),
-            key("enableReferencingConnectorDirectoryFiles", BOOLEAN),
-            key("additionalEnabledConnectorUrlPatterns", LIST),
-            key("validateConnectorConfig", BOOLEAN),
-            key("uploadBuiltinSinksSources", BOOLEAN),
-            key("functionsDirectory", STRING),
-            key("enableReferencingFunctionsDirectoryFiles", BOOLEAN),
-            key("additionalEnabledFunctionsUrlPatterns", LIST),
+            key("enableClassloadingOfBuiltinFiles", BOOLEAN).notYet("sources and sinks come with issue 9"),
+            key("enableClassloadingOfExternalFiles", BOOLEAN).notYet("sources and sinks come with issue 9"),
+            key("connectorsDirectory", STRING).actedOn("packages: which file: and function package URLs are allowed"),
+            key("narExtractionDirectory", STRING).notYet("sources and sinks come with issue 9"),
+            key("enableReferencingConnectorDirectoryFiles", BOOLEAN).actedOn("packages: which file: and function package URLs are allowed"),
+            key("additionalEnabledConnectorUrlPatterns", LIST).actedOn("packages: which file: and function package URLs are allowed"),
+            key("validateConnectorConfig", BOOLEAN).notYet("sources and sinks come with issue 9"),
+            key("uploadBuiltinSinksSources", BOOLEAN).notYet("sources and sinks come with issue 9"),
+            key("functionsDirectory", STRING).actedOn("packages: which file: and function package URLs are allowed"),
+            key("enableReferencingFunctionsDirectoryFiles", BOOLEAN).actedOn("packages: which file: and function package URLs are allowed"),
+            key("additionalEnabledFunctionsUrlPatterns", LIST).actedOn("packages: which file: and function package URLs are allowed"),
             // --- Metadata, packages, state
-            key("useCompactedMetadataTopic", BOOLEAN),
-            key("topicCompactionFrequencySec", LONG),
-            key("initializedDlogMetadata", BOOLEAN),
-            key("numFunctionPackageReplicas", INT).expect("a whole number >= 1", value -> ((Integer) value) >= 1),
+            key("useCompactedMetadataTopic", BOOLEAN).actedOn("metadata: reads the compacted metadata topic"),
+            key("topicCompactionFrequencySec", LONG).actedOn("metadata: how often the leader compacts the metadata topic"),
+            key("initializedDlogMetadata", BOOLEAN).notApplicable("no DistributedLog: packages are BookKeeper ledgers"),
+            key("numFunctionPackageReplicas", INT).actedOn("packages").expect("a whole number >= 1", value -> ((Integer) value) >= 1),
             // Outrigger's own: BookKeeper metadata URI (default: asked from the broker) and upload size limit
-            key("bookkeeperMetadataServiceUri", STRING),
-            key("functionPackageMaxSizeBytes", LONG).expect("a whole number >= 1", value -> ((Long) value) >= 1),
-            key("functionsWorkerEnablePackageManagement", BOOLEAN),
-            key("downloadDirectory", STRING),
-            key("stateStorageServiceUrl", STRING),
-            key("stateStorageProviderImplementation", STRING),
+            key("bookkeeperMetadataServiceUri", STRING).actedOn("packages"),
+            key("functionPackageMaxSizeBytes", LONG).actedOn("packages").expect("a whole number >= 1", value -> ((Long) value) >= 1),
+            key("functionsWorkerEnablePackageManagement", BOOLEAN).actedOn("packages"),
+            key("downloadDirectory", STRING).notApplicable("packages are cached in the worker's data directory (OUTRIGGER_DATA)"),
+            key("stateStorageServiceUrl", STRING).notYet("function state comes with issue 13; state calls fail as with no state storage"),
+            key("stateStorageProviderImplementation", STRING).notYet("function state comes with issue 13; state calls fail as with no state storage"),
             // --- Scheduling
-            key("schedulerClassName", STRING),
-            key("failureCheckFreqMs", LONG),
-            key("rescheduleTimeoutMs", LONG),
-            key("rebalanceCheckFreqSec", LONG),
-            key("workerListProbeIntervalSec", INT),
-            key("assignmentWriteMaxRetries", INT),
-            key("instanceLivenessCheckFreqMs", LONG),
+            key("schedulerClassName", STRING).refusedUnless(value -> ((String) value).isBlank() || ROUND_ROBIN.equals(value), "Outrigger schedules round robin, as Pulsar's RoundRobinScheduler; other strategies come with issue 10"),
+            key("failureCheckFreqMs", LONG).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
+            key("rescheduleTimeoutMs", LONG).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
+            key("rebalanceCheckFreqSec", LONG).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
+            key("workerListProbeIntervalSec", INT).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
+            key("assignmentWriteMaxRetries", INT).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
+            key("instanceLivenessCheckFreqMs", LONG).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
             // --- BookKeeper client security
-            key("bookkeeperClientAuthenticationPlugin", STRING),
-            key("bookkeeperClientAuthenticationParametersName", STRING),
-            key("bookkeeperClientAuthenticationParameters", STRING),
+            key("bookkeeperClientAuthenticationPlugin", STRING).actedOn("packages: the BookKeeper client's authentication"),
+            key("bookkeeperClientAuthenticationParametersName", STRING).actedOn("packages: the BookKeeper client's authentication"),
+            key("bookkeeperClientAuthenticationParameters", STRING).actedOn("packages: the BookKeeper client's authentication"),
             // --- Worker security and TLS server
             // --- Acted on: worker security (the security bundle and the providers it picks)
             key("authenticationProviders", LIST).orDefault(new String[0]).to(SECURITY),
@@ -211,48 +218,48 @@ final class WorkerKeys {
                     .orDefault("org.apache.pulsar.broker.authorization.PulsarAuthorizationProvider").to(SECURITY),
             key("superUserRoles", LIST).orDefault(new String[0]).to(SECURITY),
             key("proxyRoles", LIST).orDefault(new String[0]).to(SECURITY),
-            key("saslJaasClientAllowedIds", STRING),
-            key("saslJaasServerSectionName", STRING),
-            key("saslJaasServerRoleTokenSignerSecretPath", STRING),
-            key("kinitCommand", STRING),
-            key("tlsCertificateFilePath", STRING),
-            key("tlsKeyFilePath", STRING),
-            key("tlsRequireTrustedClientCertOnConnect", BOOLEAN),
-            key("tlsCertRefreshCheckDurationSec", LONG),
-            key("tlsEnabledWithKeyStore", BOOLEAN),
-            key("tlsProvider", STRING),
-            key("tlsKeyStoreType", STRING),
-            key("tlsKeyStore", STRING),
-            key("tlsKeyStorePassword", STRING),
-            key("tlsTrustStoreType", STRING),
-            key("tlsTrustStore", STRING),
-            key("tlsTrustStorePassword", STRING),
-            key("webServiceTlsProtocols", LIST),
-            key("webServiceTlsCiphers", LIST),
+            key("saslJaasClientAllowedIds", STRING).notApplicable("there is no SASL (Kerberos) authentication provider"),
+            key("saslJaasServerSectionName", STRING).notApplicable("there is no SASL (Kerberos) authentication provider"),
+            key("saslJaasServerRoleTokenSignerSecretPath", STRING).notApplicable("there is no SASL (Kerberos) authentication provider"),
+            key("kinitCommand", STRING).notApplicable("there is no SASL (Kerberos) authentication provider"),
+            key("tlsCertificateFilePath", STRING).actedOn("the TLS listener"),
+            key("tlsKeyFilePath", STRING).actedOn("the TLS listener"),
+            key("tlsRequireTrustedClientCertOnConnect", BOOLEAN).actedOn("the TLS listener"),
+            key("tlsCertRefreshCheckDurationSec", LONG).actedOn("the TLS listener"),
+            key("tlsEnabledWithKeyStore", BOOLEAN).actedOn("the TLS listener"),
+            key("tlsProvider", STRING).notApplicable("the TLS listener uses the JDK's provider"),
+            key("tlsKeyStoreType", STRING).actedOn("the TLS listener"),
+            key("tlsKeyStore", STRING).actedOn("the TLS listener"),
+            key("tlsKeyStorePassword", STRING).actedOn("the TLS listener"),
+            key("tlsTrustStoreType", STRING).actedOn("the TLS listener"),
+            key("tlsTrustStore", STRING).actedOn("the TLS listener"),
+            key("tlsTrustStorePassword", STRING).actedOn("the TLS listener"),
+            key("webServiceTlsProtocols", LIST).actedOn("the TLS listener"),
+            key("webServiceTlsCiphers", LIST).actedOn("the TLS listener"),
             // --- Function runtime
-            key("functionRuntimeFactoryClassName", STRING),
-            key("functionRuntimeFactoryConfigs", MAP),
-            key("secretsProviderConfiguratorClassName", STRING),
-            key("secretsProviderConfiguratorConfig", MAP),
-            key("functionInstanceMinResources", MAP),
-            key("functionInstanceMaxResources", MAP),
-            key("functionInstanceResourceGranularities", MAP),
-            key("functionInstanceResourceChangeInLockStep", BOOLEAN),
-            key("functionAuthProviderClassName", STRING),
-            key("runtimeCustomizerClassName", STRING),
-            key("runtimeCustomizerConfig", MAP),
-            key("maxPendingAsyncRequests", INT),
+            key("functionRuntimeFactoryClassName", STRING).refusedUnless(value -> ((String) value).isBlank() || THREAD_RUNTIME.equals(value), "functions run as threads of the worker, as with Pulsar's ThreadRuntimeFactory; the process and Kubernetes runtimes are not available"),
+            key("functionRuntimeFactoryConfigs", MAP).notApplicable("instances share the worker's clients: thread group and client memory settings do not apply"),
+            key("secretsProviderConfiguratorClassName", STRING).notApplicable("context.getSecret reads environment variables, as Pulsar's EnvironmentBasedSecretsProvider"),
+            key("secretsProviderConfiguratorConfig", MAP).notApplicable("context.getSecret reads environment variables, as Pulsar's EnvironmentBasedSecretsProvider"),
+            key("functionInstanceMinResources", MAP).notApplicable("instances are threads of the worker: their cpu, ram and disk are not enforced, as in Pulsar's thread runtime"),
+            key("functionInstanceMaxResources", MAP).notApplicable("instances are threads of the worker: their cpu, ram and disk are not enforced, as in Pulsar's thread runtime"),
+            key("functionInstanceResourceGranularities", MAP).notApplicable("instances are threads of the worker: their cpu, ram and disk are not enforced, as in Pulsar's thread runtime"),
+            key("functionInstanceResourceChangeInLockStep", BOOLEAN).notApplicable("instances are threads of the worker: their cpu, ram and disk are not enforced, as in Pulsar's thread runtime"),
+            key("functionAuthProviderClassName", STRING).notApplicable("instances use the worker's own client credentials, as in Pulsar's thread runtime"),
+            key("runtimeCustomizerClassName", STRING).notApplicable("Kubernetes runtime only"),
+            key("runtimeCustomizerConfig", MAP).notApplicable("Kubernetes runtime only"),
+            key("maxPendingAsyncRequests", INT).actedOn("runtime"),
             // Outrigger's own ceiling on parallelism (Pulsar has none), read by the functions bundle and the scheduler
-            key("functionInstanceMaxParallelism", INT).expect("a whole number >= 1", value -> ((Integer) value) >= 1),
-            key("forwardSourceMessageProperty", BOOLEAN),
-            key("additionalJavaRuntimeArguments", LIST),
-            key("ignoreUnknownConfigFields", BOOLEAN),
-            key("functionsWorkerServiceNarPackage", STRING),
-            key("functionsWorkerServiceCustomConfigs", MAP),
-            key("exposeAdminClientEnabled", BOOLEAN),
-            key("threadContainerFactory", MAP), // deprecated by Pulsar: functionRuntimeFactory*
-            key("processContainerFactory", MAP),
-            key("kubernetesContainerFactory", MAP));
+            key("functionInstanceMaxParallelism", INT).actedOn("functions and scheduler").expect("a whole number >= 1", value -> ((Integer) value) >= 1),
+            key("forwardSourceMessageProperty", BOOLEAN).actedOn("functions: the default of a function's forwardSourceMessageProperty"),
+            key("additionalJavaRuntimeArguments", LIST).notApplicable("process runtime only"),
+            key("ignoreUnknownConfigFields", BOOLEAN).notApplicable("an unknown key is always warned about and ignored"),
+            key("functionsWorkerServiceNarPackage", STRING).refusedUnless(value -> ((String) value).isBlank(), "Outrigger is the worker service: another cannot be loaded from a NAR"),
+            key("functionsWorkerServiceCustomConfigs", MAP).notApplicable("only for a worker service loaded from a NAR"),
+            key("exposeAdminClientEnabled", BOOLEAN).actedOn("runtime"),
+            key("threadContainerFactory", MAP).notApplicable("deprecated by Pulsar; the thread runtime is the only one"), // deprecated by Pulsar: functionRuntimeFactory*
+            key("processContainerFactory", MAP).refusedUnless(value -> ((java.util.Map<?, ?>) value).isEmpty(), "it selects the process runtime, which Outrigger does not have"),
+            key("kubernetesContainerFactory", MAP).refusedUnless(value -> ((java.util.Map<?, ?>) value).isEmpty(), "it selects the Kubernetes runtime, which Outrigger does not have"));
 
     private WorkerKeys() {}
 
@@ -266,6 +273,18 @@ final class WorkerKeys {
         String localHostName();
     }
 
+    /** What Outrigger does with a key an operator sets; each key of Pulsar's is in exactly one class. */
+    enum Handling {
+        /** Acted on: the value changes what the worker does. */
+        ACTED_ON,
+        /** Refused unless its value is one Outrigger can honour (others stop start-up with the reason). */
+        REFUSED_UNLESS,
+        /** No meaning in Outrigger: accepted, and named in one warning at start with the reason. */
+        NOT_APPLICABLE,
+        /** Not built yet: accepted, and named in one warning at start with the issue that will build it. */
+        NOT_YET
+    }
+
     /** Where a key's effective value is written: a PID and the property name inside it. */
     record Target(String pid, String property) {}
 
@@ -277,6 +296,9 @@ final class WorkerKeys {
      * @param fallback default when the key is absent (or blank, with {@code blankMeansUnset}); may read other keys
      * @param nullNotAllowed why an explicit YAML null is an error, or null when it just means "absent"
      * @param replacedBy the key to use instead, for deprecated keys
+     * @param handling what Outrigger does with a value of it
+     * @param note where it is acted on, or why it is not
+     * @param honoured for {@link Handling#REFUSED_UNLESS}, the values that can be kept
      */
     record Key(
             String name,
@@ -287,11 +309,14 @@ final class WorkerKeys {
             boolean blankIsUnset,
             String nullNotAllowed,
             String replacedBy,
-            List<Target> targets) {
+            List<Target> targets,
+            Handling handling,
+            String note,
+            Predicate<Object> honoured) {
 
         Key expect(String description, Predicate<Object> check) {
             return new Key(name, type, description, check, fallback, blankIsUnset, nullNotAllowed, replacedBy,
-                    targets);
+                    targets, handling, note, honoured);
         }
 
         Key orDefault(Object value) {
@@ -299,20 +324,20 @@ final class WorkerKeys {
         }
 
         Key orElse(Function<Effective, Object> value) {
-            return new Key(name, type, expected, rule, value, blankIsUnset, nullNotAllowed, replacedBy, targets);
+            return new Key(name, type, expected, rule, value, blankIsUnset, nullNotAllowed, replacedBy, targets, handling, note, honoured);
         }
 
         /** Pulsar treats a blank value as unset for some keys ({@code StringUtils.isBlank} in its getters). */
         Key blankMeansUnset() {
-            return new Key(name, type, expected, rule, fallback, true, nullNotAllowed, replacedBy, targets);
+            return new Key(name, type, expected, rule, fallback, true, nullNotAllowed, replacedBy, targets, handling, note, honoured);
         }
 
         Key notNull(String why) {
-            return new Key(name, type, expected, rule, fallback, blankIsUnset, why, replacedBy, targets);
+            return new Key(name, type, expected, rule, fallback, blankIsUnset, why, replacedBy, targets, handling, note, honoured);
         }
 
         Key deprecated(String replacement) {
-            return new Key(name, type, expected, rule, fallback, blankIsUnset, nullNotAllowed, replacement, targets);
+            return new Key(name, type, expected, rule, fallback, blankIsUnset, nullNotAllowed, replacement, targets, handling, note, honoured);
         }
 
         Key to(String pid) {
@@ -323,11 +348,38 @@ final class WorkerKeys {
             List<Target> more = new ArrayList<>(targets);
             more.add(new Target(pid, property));
             return new Key(name, type, expected, rule, fallback, blankIsUnset, nullNotAllowed, replacedBy,
-                    List.copyOf(more));
+                    List.copyOf(more), handling, note, honoured);
         }
 
         String expectation() {
             return expected != null ? expected : type.description();
+        }
+
+        /** Read through the worker PID by another bundle, or acted on by this one: the default. */
+        Key actedOn(String where) {
+            return new Key(name, type, expected, rule, fallback, blankIsUnset, nullNotAllowed, replacedBy, targets,
+                    Handling.ACTED_ON, where, null);
+        }
+
+        /** Pulsar's key has no meaning in Outrigger: a value is accepted, and warned about at start. */
+        Key notApplicable(String why) {
+            return new Key(name, type, expected, rule, fallback, blankIsUnset, nullNotAllowed, replacedBy, targets,
+                    Handling.NOT_APPLICABLE, why, null);
+        }
+
+        /** What the key asks for is not built yet: a value is accepted, and warned about at start with its issue. */
+        Key notYet(String why) {
+            return new Key(name, type, expected, rule, fallback, blankIsUnset, nullNotAllowed, replacedBy, targets,
+                    Handling.NOT_YET, why, null);
+        }
+
+        /**
+         * Only the values {@code honoured} accepts can be kept: any other stops start-up, or rejects a live edit,
+         * with {@code why}.
+         */
+        Key refusedUnless(Predicate<Object> honoured, String why) {
+            return new Key(name, type, expected, rule, fallback, blankIsUnset, nullNotAllowed, replacedBy, targets,
+                    Handling.REFUSED_UNLESS, why, honoured);
         }
     }
 
@@ -336,7 +388,7 @@ final class WorkerKeys {
     }
 
     private static Key key(String name, ValueType type) {
-        return new Key(name, type, null, null, null, false, null, null, List.of());
+        return new Key(name, type, null, null, null, false, null, null, List.of(), Handling.ACTED_ON, null, null);
     }
 
     private static Map<String, Key> index(Key... keys) {

@@ -108,6 +108,7 @@ final class WorkerYamlReader {
 
         List<String> warnings = new ArrayList<>();
         List<String> errors = new ArrayList<>();
+        Map<String, List<String>> notActedOn = new TreeMap<>();
         Map<String, Object> values = new HashMap<>();
         Map<String, Object> worker = new TreeMap<>();
         root.properties().forEach(field -> {
@@ -133,6 +134,18 @@ final class WorkerYamlReader {
             if (key.replacedBy() != null) {
                 warnings.add("Key '" + name + "' in " + source + " is deprecated: use '" + key.replacedBy() + "'");
             }
+            switch (key.handling()) {
+                case NOT_APPLICABLE, NOT_YET -> notActedOn.computeIfAbsent(key.note(), why -> new ArrayList<>())
+                        .add(name);
+                case REFUSED_UNLESS -> {
+                    if (!key.honoured().test(value)) {
+                        errors.add(name + " = " + shown(key, node) + " in " + source + " cannot be honoured: "
+                                + key.note());
+                        return;
+                    }
+                }
+                case ACTED_ON -> { }
+            }
             values.put(name, value);
             if (value instanceof Map<?, ?> map) {
                 map.forEach((child, v) -> worker.put(name + "." + child, v));
@@ -141,14 +154,18 @@ final class WorkerYamlReader {
             }
         });
         errors.addAll(caseClashes(worker, source));
+        if (!notActedOn.isEmpty()) {
+            // one line for the whole file: each key Outrigger will not act on, grouped by why
+            StringBuilder line = new StringBuilder("Keys in " + source + " that Outrigger does not act on: ");
+            notActedOn.forEach((why, keys) -> line.append(String.join(", ", keys)).append(" (").append(why)
+                    .append("); "));
+            warnings.add(line.substring(0, line.length() - 2));
+        }
         TlsSettings tls = TlsSettings.of(values);
         if (tls.enabled() && Boolean.TRUE.equals(values.get("tlsAllowInsecureConnection"))) {
             warnings.add("tlsAllowInsecureConnection in " + source + " applies to the worker's own TLS connections "
                     + "(to the brokers and other workers); the TLS listener still refuses client certificates it "
                     + "does not trust");
-        }
-        if (values.get("tlsProvider") instanceof String provider && !provider.isBlank()) {
-            warnings.add("tlsProvider in " + source + " is not applicable: the TLS listener uses the JDK's provider");
         }
         // Pulsar's workerPort: null turns plain HTTP off; absent means the default port
         boolean plainHttpOff = root.has("workerPort") && root.get("workerPort").isNull();
@@ -205,10 +222,12 @@ final class WorkerYamlReader {
         return new Result(configurations, warnings, errors, tls);
     }
 
+    private static String shown(Key key, JsonNode node) {
+        return SecretKeys.isSecret(key.name()) ? SecretKeys.HIDDEN : node.isValueNode() ? node.asText() : node.toString();
+    }
+
     private static String invalid(Key key, JsonNode node, String source) {
-        String shown = SecretKeys.isSecret(key.name())
-                ? SecretKeys.HIDDEN
-                : node.isValueNode() ? node.asText() : node.toString();
+        String shown = shown(key, node);
         String shape = "";
         if (node.isArray() && key.type() != ValueType.LIST) {
             shape = ", not a list";

@@ -123,6 +123,7 @@ public final class JerseyApplication {
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .register(new JacksonJsonProvider(MAPPER))
                 .register(MultiPartFeature.class)
+                .register(new ThrottleFilter(() -> limits.throttle()))
                 .register(new RequestLimitFilter(() -> limits.maxRequestBytes()))
                 .register(new NameFilter())
                 .register(new AuthenticationFilter(() -> accessControl))
