@@ -55,6 +55,22 @@ class LiveConfigurationIT {
                     .until(() -> worker.log().contains("Keeping the running configuration"));
             assertTrue(worker.isAlive(), worker::log);
             assertEquals("live-b", memberIds(config));
+
+            // issue 8, "visible": what is in force, and the edit that was refused
+            HttpResponse<String> shown = Workers.get(config.adminUrl() + "/admin/v2/worker/config");
+            assertEquals(200, shown.statusCode(), shown.body());
+            JsonNode report = JSON.readTree(shown.body());
+            JsonNode workerId = null;
+            for (JsonNode key : report.path("keys")) {
+                if (key.path("key").asText().equals("workerId")) {
+                    workerId = key;
+                }
+            }
+            assertEquals("live-b", workerId.path("value").asText(), shown.body());
+            assertEquals("file", workerId.path("source").asText());
+            assertEquals("acted on", workerId.path("class").asText());
+            assertTrue(report.path("lastRejectedEdit").path("reasons").get(0).asText().contains("workerPort"),
+                    shown.body());
         }
     }
 

@@ -58,6 +58,7 @@ public final class WorkerConfigurationLoader {
     private final ConfigurationAdmin configurationAdmin;
     private final WorkerYamlReader reader;
     private final PortCheck portCheck;
+    private final ConfigurationReport report;
 
     @Reference(
             service = Consumer.class,
@@ -84,14 +85,17 @@ public final class WorkerConfigurationLoader {
     private byte[] lastContent;
 
     @Activate
-    public WorkerConfigurationLoader(@Reference ConfigurationAdmin configurationAdmin) {
-        this(configurationAdmin, new WorkerYamlReader(), PortCheck.BIND);
+    public WorkerConfigurationLoader(@Reference ConfigurationAdmin configurationAdmin,
+            @Reference ConfigurationReport report) {
+        this(configurationAdmin, new WorkerYamlReader(), PortCheck.BIND, report);
     }
 
-    WorkerConfigurationLoader(ConfigurationAdmin configurationAdmin, WorkerYamlReader reader, PortCheck portCheck) {
+    WorkerConfigurationLoader(ConfigurationAdmin configurationAdmin, WorkerYamlReader reader, PortCheck portCheck,
+            ConfigurationReport report) {
         this.configurationAdmin = configurationAdmin;
         this.reader = reader;
         this.portCheck = portCheck;
+        this.report = report;
     }
 
     @Activate
@@ -169,6 +173,7 @@ public final class WorkerConfigurationLoader {
         }
         try {
             write(configurations, startUp);
+            report.applied(file.toString(), result.values());
         } catch (IOException | RuntimeException e) {
             // ConfigAdmin's persistence failed or it went away; half of the PIDs may be new: say so, plainly
             String text = "Cannot write the configuration read from " + file + " to ConfigAdmin: " + e;
@@ -180,6 +185,7 @@ public final class WorkerConfigurationLoader {
     }
 
     private void reject(List<String> errors, boolean startUp) {
+        report.rejected(file.toString(), errors);
         String text = errors.size() == 1
                 ? errors.get(0)
                 : errors.size() + " errors in " + file + ":" + System.lineSeparator() + "  "

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -51,8 +52,23 @@ final class WorkerYamlReader {
      * @param warnings messages for keys that were ignored or deprecated
      * @param errors every problem of the file, each naming the key, the value and what is expected
      */
+    /**
+     * Every key's value in force, for operators to see.
+     *
+     * @param effective key to its value (the file's, else its default), in the table's order; null for none
+     * @param fromFile the keys the file sets
+     */
+    record Values(Map<String, Object> effective, Set<String> fromFile) {
+        static final Values NONE = new Values(Map.of(), Set.of());
+
+        Values {
+            effective = Collections.unmodifiableMap(new LinkedHashMap<>(effective));
+            fromFile = Set.copyOf(fromFile);
+        }
+    }
+
     record Result(Map<String, Map<String, Object>> configurations, List<String> warnings, List<String> errors,
-            TlsSettings tls) {
+            TlsSettings tls, Values values) {
 
         Result {
             configurations = Collections.unmodifiableMap(new LinkedHashMap<>(configurations));
@@ -61,7 +77,7 @@ final class WorkerYamlReader {
         }
 
         Result(Map<String, Map<String, Object>> configurations, List<String> warnings, List<String> errors) {
-            this(configurations, warnings, errors, TlsSettings.OFF);
+            this(configurations, warnings, errors, TlsSettings.OFF, Values.NONE);
         }
 
         static Result failed(String error) {
@@ -219,7 +235,9 @@ final class WorkerYamlReader {
                 }
             });
         }
-        return new Result(configurations, warnings, errors, tls);
+        Map<String, Object> inForce = new LinkedHashMap<>();
+        WorkerKeys.KEYS.keySet().forEach(name -> inForce.put(name, effective.get(name)));
+        return new Result(configurations, warnings, errors, tls, new Values(inForce, values.keySet()));
     }
 
     private static String shown(Key key, JsonNode node) {

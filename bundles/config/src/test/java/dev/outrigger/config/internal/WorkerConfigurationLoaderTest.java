@@ -5,6 +5,9 @@ import static dev.outrigger.config.internal.WorkerKeys.HTTP;
 import static dev.outrigger.config.internal.WorkerKeys.PULSAR;
 import static dev.outrigger.config.internal.WorkerKeys.WORKER_PID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.mockito.ArgumentMatchers.any;
@@ -20,6 +23,8 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
+import dev.outrigger.api.config.EffectiveConfiguration;
+import dev.outrigger.api.config.SecretKeys;
 import dev.outrigger.api.lifecycle.Lifecycle;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -56,6 +61,7 @@ class WorkerConfigurationLoaderTest {
     private final List<String> fatalErrors = new ArrayList<>();
     private final List<String> portChecks = new ArrayList<>();
     private WorkerConfigurationLoader loader;
+    private final ConfigurationReport report = new ConfigurationReport();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -76,7 +82,7 @@ class WorkerConfigurationLoaderTest {
 
     private WorkerConfigurationLoader loader(PortCheck portCheck) {
         WorkerConfigurationLoader created =
-                new WorkerConfigurationLoader(configurationAdmin, new WorkerYamlReader(() -> "h"), portCheck);
+                new WorkerConfigurationLoader(configurationAdmin, new WorkerYamlReader(() -> "h"), portCheck, report);
         created.setFatalError(fatalErrors::add);
         return created;
     }
@@ -112,6 +118,48 @@ class WorkerConfigurationLoaderTest {
 
     private void write(String yaml) throws IOException {
         Files.writeString(file, yaml);
+    }
+
+    /**
+     * Issue 8, "visible": what the worker runs with, key by key, with source and class, secrets hidden; a refused
+     * edit is reported beside it and changes nothing.
+     */
+    @Test
+    void theReportShowsWhatIsInForceAndTheLastRefusedEdit() throws Exception {
+        write("""
+                workerPort: 7001
+                brokerClientAuthenticationParameters: token:secret-value
+                failureCheckFreqMs: 30000
+                properties:
+                  tokenSecretKey: data:;base64,c2VjcmV0
+                  openIDRoleClaim: sub
+                """);
+        loader.activate(context);
+
+        EffectiveConfiguration.Snapshot shown = report.snapshot();
+        assertEquals(file.toString(), shown.file());
+        assertNotNull(shown.appliedAt());
+        Map<String, EffectiveConfiguration.Entry> byKey = new HashMap<>();
+        shown.entries().forEach(entry -> byKey.put(entry.key(), entry));
+        assertEquals(WorkerKeys.KEYS.size(), byKey.size(), "every key");
+        assertEquals(new EffectiveConfiguration.Entry("workerPort", 7001, "file", "acted on", null),
+                byKey.get("workerPort"));
+        assertEquals("default", byKey.get("pulsarServiceUrl").source());
+        assertEquals("pulsar://localhost:6650", byKey.get("pulsarServiceUrl").value());
+        assertEquals(SecretKeys.HIDDEN, byKey.get("brokerClientAuthenticationParameters").value());
+        assertEquals(Map.of("tokenSecretKey", SecretKeys.HIDDEN, "openIDRoleClaim", "sub"),
+                byKey.get("properties").value());
+        assertEquals("not yet", byKey.get("failureCheckFreqMs").handling());
+        assertFalse(shown.toString().contains("secret-value"), shown::toString);
+        assertFalse(shown.toString().contains("c2VjcmV0"), shown::toString);
+        assertNull(shown.lastRejected());
+
+        write("workerPort: abc\n");
+        loader.load(false);
+        EffectiveConfiguration.Snapshot after = report.snapshot();
+        assertEquals(shown.entries(), after.entries(), "the running configuration stays");
+        assertEquals(1, after.lastRejected().reasons().size(), after.lastRejected()::toString);
+        assertTrue(after.lastRejected().reasons().get(0).contains("workerPort"), after.lastRejected()::toString);
     }
 
     @Test

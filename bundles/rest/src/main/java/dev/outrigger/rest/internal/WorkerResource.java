@@ -2,6 +2,7 @@ package dev.outrigger.rest.internal;
 
 import dev.outrigger.api.cluster.ClusterService;
 import dev.outrigger.api.cluster.WorkerInfo;
+import dev.outrigger.api.config.EffectiveConfiguration;
 import dev.outrigger.api.rest.ErrorResponseException;
 import dev.outrigger.api.rest.RestResource;
 import dev.outrigger.api.scheduler.AssignmentService;
@@ -21,7 +22,10 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
-/** Pulsar's {@code /admin/v2/worker} (also at {@code /admin/worker}): who is in the cluster and who leads it. */
+/**
+ * Pulsar's {@code /admin/v2/worker} (also at {@code /admin/worker}): who is in the cluster and who leads it; and the
+ * configuration in force.
+ */
 @Component(service = RestResource.class)
 @Path("/admin{version: (/v2)?}/worker")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,6 +36,11 @@ public final class WorkerResource implements RestResource {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile AssignmentService assignments;
+
+    // Optional: a worker configured through ConfigAdmin alone (no functions_worker.yml) has no report
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile EffectiveConfiguration configuration;
 
     @Activate
     public WorkerResource(@Reference ClusterService cluster) {
@@ -55,6 +64,40 @@ public final class WorkerResource implements RestResource {
                     .computeIfAbsent(workerId, id -> new TreeSet<>()).add(instance.fullyQualifiedName()));
         }
         return byWorker;
+    }
+
+    /**
+     * Outrigger's own (issue 8): the configuration in force, each key with its value (secrets hidden), source and
+     * class, when it was applied, and the last edit refused with its reasons. Superusers only (AccessRule).
+     */
+    @GET
+    @Path("/config")
+    public Map<String, Object> getConfig() {
+        EffectiveConfiguration current = configuration;
+        if (current == null) {
+            throw new ErrorResponseException(404, "This worker was not configured from a functions_worker.yml");
+        }
+        EffectiveConfiguration.Snapshot snapshot = current.snapshot();
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("file", snapshot.file());
+        body.put("appliedAt", snapshot.appliedAt() == null ? null : snapshot.appliedAt().toString());
+        List<Map<String, Object>> keys = new java.util.ArrayList<>();
+        for (EffectiveConfiguration.Entry entry : snapshot.entries()) {
+            Map<String, Object> key = new java.util.LinkedHashMap<>();
+            key.put("key", entry.key());
+            key.put("value", entry.value());
+            key.put("source", entry.source());
+            key.put("class", entry.handling());
+            if (entry.note() != null) {
+                key.put("note", entry.note());
+            }
+            keys.add(key);
+        }
+        body.put("keys", keys);
+        EffectiveConfiguration.Rejection rejected = snapshot.lastRejected();
+        body.put("lastRejectedEdit", rejected == null ? null
+                : Map.of("at", rejected.at().toString(), "reasons", rejected.reasons()));
+        return body;
     }
 
     @GET
