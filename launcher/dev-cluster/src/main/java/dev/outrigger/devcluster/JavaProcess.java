@@ -137,6 +137,21 @@ public final class JavaProcess {
         }
     }
 
+    /**
+     * SIGKILL to the child and its descendants, no grace: a crash, as a test of faults wants it (no shutdown hook
+     * runs, registrations in ZooKeeper stay until their session expires). Returns once it is gone.
+     */
+    public void kill() {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The last {@code lines} lines of the log, for exception messages. Reads at most the last 64 KiB. */
     public String tail(int lines) {
         return tail(output, lines);

@@ -26,7 +26,8 @@ import java.util.Set;
 /**
  * A real Pulsar 4.0.8 cluster on loopback: ZooKeeper and the standalone broker (with one real bookie) in two child JVMs.
  * ZooKeeper runs apart from the broker because standalone's embedded ZooKeeper binds 0.0.0.0, and so that
- * BookKeeper clients and Pulsar's own functions worker can share it.
+ * BookKeeper clients and Pulsar's own functions worker can share it. With {@link Bookie#OWN_JVM} the bookie runs in a
+ * third JVM, so that tests can kill it while the broker runs.
  *
  * <p>Layout of {@code workDir}: {@code conf/} (generated configuration), {@code logs/} (one file per JVM, plus the
  * {@code .args} file that reruns it), {@code data/} (ZooKeeper and bookie data), {@code ports.properties} (the ports
@@ -90,6 +91,18 @@ public final class LocalPulsarCluster implements AutoCloseable {
         KEEP
     }
 
+    /** Where the bookie runs. */
+    public enum Bookie {
+        /** In the broker's JVM, as Pulsar's standalone runs it: stopping the broker stops the bookie. */
+        IN_BROKER,
+        /**
+         * In a JVM of its own (Pulsar's standalone with {@code --no-broker}; the broker runs {@code --only-broker}),
+         * so tests can stop or kill the bookie while the broker keeps running: {@link #stopBookie()},
+         * {@link #killBookie()}, {@link #startBookie()}.
+         */
+        OWN_JVM
+    }
+
     /** What Pulsar's bin/pulsar opens on Java 17; any JVM running Pulsar's server code needs it. */
     public static final List<String> JAVA17_OPENS = List.of(
             "--add-opens", "java.base/java.lang=ALL-UNNAMED",
@@ -113,6 +126,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
     /** Replaced by the restart methods; guarded by {@code this}. */
     private JavaProcess zookeeper;
     private JavaProcess broker;
+    /** Null when the bookie runs in the broker's JVM. */
+    private JavaProcess bookie;
     private final ClusterLaunch launch;
     private final Persistence persistence;
     /** Null without security. */
@@ -126,7 +141,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
     private boolean closed;
 
     private LocalPulsarCluster(ClusterLaunch launch, Persistence persistence, JavaProcess zookeeper,
-                               JavaProcess broker, Path secretKeyFile, LoopbackCertificate brokerCertificate) {
+                               JavaProcess bookie, JavaProcess broker, Path secretKeyFile,
+                               LoopbackCertificate brokerCertificate) {
         this.launch = launch;
         this.persistence = persistence;
         Ports ports = launch.ports();
@@ -138,6 +154,7 @@ public final class LocalPulsarCluster implements AutoCloseable {
         this.brokerServicePort = ports.broker();
         this.webServicePort = ports.web();
         this.zookeeper = zookeeper;
+        this.bookie = bookie;
         this.broker = broker;
         this.secretKeyFile = secretKeyFile;
         if (launch.adminToken() != null) {
@@ -165,8 +182,18 @@ public final class LocalPulsarCluster implements AutoCloseable {
      *                               if a port recorded with kept data is taken
      */
     public static LocalPulsarCluster start(Path workDir, Security security, Persistence persistence) {
+        return start(workDir, security, persistence, Bookie.IN_BROKER);
+    }
+
+    /**
+     * As {@link #start(Path, Security, Persistence)}, with the bookie where {@code bookie} says; with
+     * {@link Bookie#OWN_JVM} it starts between ZooKeeper and the broker.
+     */
+    public static LocalPulsarCluster start(Path workDir, Security security, Persistence persistence,
+                                           Bookie bookie) {
         Objects.requireNonNull(security, "security");
         Objects.requireNonNull(persistence, "persistence");
+        Objects.requireNonNull(bookie, "bookie");
         Path dir = workDir.toAbsolutePath().normalize();
         List<Path> classpath = PulsarClasspath.jars();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
@@ -228,13 +255,19 @@ public final class LocalPulsarCluster implements AutoCloseable {
             // Owner-only: in secure mode it holds the admin token.
             writeOwnerOnly(standaloneConf, StandaloneConf.standalone(ports.zookeeper(), ports.broker(), ports.web(),
                     secretKey, adminToken) + StandaloneConf.tls(ports.brokerTls(), ports.webTls(), certificate));
-            ClusterLaunch launch = new ClusterLaunch(dir, classpath, log4j, zooCfg, standaloneConf, ports, adminToken);
+            ClusterLaunch launch = new ClusterLaunch(dir, classpath, log4j, zooCfg, standaloneConf, ports, adminToken,
+                    bookie == Bookie.OWN_JVM);
 
             JavaProcess zk = launch.startZooKeeper(deadline);
             started.add(zk);
+            JavaProcess ownBookie = null;
+            if (launch.ownBookie()) {
+                ownBookie = launch.startBookie(deadline);
+                started.add(ownBookie);
+            }
             JavaProcess standalone = launch.startBroker(deadline);
             started.add(standalone);
-            return new LocalPulsarCluster(launch, persistence, zk, standalone, secretKey, certificate);
+            return new LocalPulsarCluster(launch, persistence, zk, ownBookie, standalone, secretKey, certificate);
         } catch (IOException e) {
             stopAll(started);
             throw new UncheckedIOException("Cannot prepare the Pulsar cluster in " + dir, e);
@@ -249,7 +282,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
     }
 
     /**
-     * Stops the broker (and its bookie) with SIGTERM, as Ctrl-C on Pulsar's standalone does. ZooKeeper and the data
+     * Stops the broker (and its bookie, unless it runs in {@link Bookie#OWN_JVM its own JVM}) with SIGTERM, as Ctrl-C
+     * on Pulsar's standalone does. ZooKeeper and the data
      * stay; {@link #startBroker()} starts it again on them.
      */
     public synchronized void stopBroker() {
@@ -260,8 +294,8 @@ public final class LocalPulsarCluster implements AutoCloseable {
     }
 
     /**
-     * Starts the broker (and its bookie) again on the same data and ports, after {@link #stopBroker()} or after it
-     * died; returns once it serves {@code public/default}.
+     * Starts the broker (with its bookie, unless {@link Bookie#OWN_JVM}) again on the same data and ports, after
+     * {@link #stopBroker()} or after it died; returns once it serves {@code public/default}.
      *
      * @throws IllegalStateException if it is still running, or does not get ready within 120 s
      */
@@ -290,6 +324,58 @@ public final class LocalPulsarCluster implements AutoCloseable {
         zookeeper.stop(STOP_GRACE);
         zookeeper = launch(() -> launch.startZooKeeper(System.nanoTime() + START_TIMEOUT.toNanos()));
         progress("ZooKeeper restarted in " + seconds(t0));
+    }
+
+    /** @return where this cluster's bookie runs */
+    public Bookie bookie() {
+        return launch.ownBookie() ? Bookie.OWN_JVM : Bookie.IN_BROKER;
+    }
+
+    /**
+     * Stops the bookie with SIGTERM (it deregisters from ZooKeeper); the broker keeps running and fails every write
+     * to BookKeeper until {@link #startBookie()}.
+     *
+     * @throws IllegalStateException unless the bookie runs in {@link Bookie#OWN_JVM its own JVM}
+     */
+    public synchronized void stopBookie() {
+        requireOwnBookie();
+        long t0 = System.nanoTime();
+        bookie.stop(STOP_GRACE);
+        progress("Bookie stopped in " + seconds(t0));
+    }
+
+    /**
+     * Kills the bookie with SIGKILL, a crash: nothing is flushed or deregistered (its registration in ZooKeeper stays
+     * until its session expires; {@link #startBookie()} removes it).
+     *
+     * @throws IllegalStateException unless the bookie runs in {@link Bookie#OWN_JVM its own JVM}
+     */
+    public synchronized void killBookie() {
+        requireOwnBookie();
+        bookie.kill();
+        progress("Bookie killed (pid " + bookie.pid() + ")");
+    }
+
+    /**
+     * Starts the bookie again on the same data and port after {@link #stopBookie()}, {@link #killBookie()} or a death;
+     * returns once it listens.
+     *
+     * @throws IllegalStateException unless the bookie runs in {@link Bookie#OWN_JVM its own JVM} and is stopped
+     */
+    public synchronized void startBookie() {
+        requireOwnBookie();
+        if (bookie.isAlive()) {
+            throw new IllegalStateException("The bookie is running (pid " + bookie.pid() + ")");
+        }
+        bookie = launch(() -> launch.startBookie(System.nanoTime() + START_TIMEOUT.toNanos()));
+    }
+
+    private void requireOwnBookie() {
+        requireOpen();
+        if (bookie == null) {
+            throw new IllegalStateException("The bookie runs in the broker's JVM: start the cluster with Bookie.OWN_JVM"
+                    + " to stop or kill it alone");
+        }
     }
 
     private interface Launcher {
@@ -394,10 +480,16 @@ public final class LocalPulsarCluster implements AutoCloseable {
         return CLUSTER_NAME;
     }
 
-    /** Process ids by role ({@code zookeeper}, {@code broker}), e.g. to measure their memory; they change on restarts. */
+    /**
+     * Process ids by role ({@code zookeeper}, {@code bookie} when it runs in its own JVM, {@code broker}), e.g. to
+     * measure their memory; they change on restarts.
+     */
     public synchronized Map<String, Long> pids() {
         Map<String, Long> pids = new LinkedHashMap<>();
         pids.put(zookeeper.name(), zookeeper.pid());
+        if (bookie != null) {
+            pids.put(bookie.name(), bookie.pid());
+        }
         pids.put(broker.name(), broker.pid());
         return pids;
     }
@@ -469,14 +561,19 @@ public final class LocalPulsarCluster implements AutoCloseable {
         }
     }
 
-    /** Log file of the broker (the bookie logs there too), for test failure messages. */
+    /** Log file of the broker (the bookie logs there too unless it runs in its own JVM), for test failure messages. */
     public synchronized Path brokerLog() {
         return broker.log();
     }
 
+    /** Log file of the bookie: its own with {@link Bookie#OWN_JVM}, else the broker's. */
+    public synchronized Path bookieLog() {
+        return bookie == null ? broker.log() : bookie.log();
+    }
+
     /**
-     * Stops the broker, then ZooKeeper (the broker deregisters from it on the way out), then drops the data unless it
-     * is {@link Persistence#KEEP kept}.
+     * Stops the broker, then its own bookie if it has one, then ZooKeeper (both deregister from it on the way out),
+     * then drops the data unless it is {@link Persistence#KEEP kept}.
      */
     @Override
     public synchronized void close() {
@@ -485,8 +582,13 @@ public final class LocalPulsarCluster implements AutoCloseable {
         }
         closed = true;
         long t0 = System.nanoTime();
-        stopAll(List.of(zookeeper, broker));
-        if (persistence == Persistence.FRESH && !zookeeper.isAlive() && !broker.isAlive()) {
+        List<JavaProcess> processes = new ArrayList<>(List.of(zookeeper));
+        if (bookie != null) {
+            processes.add(bookie);
+        }
+        processes.add(broker);
+        stopAll(processes);
+        if (persistence == Persistence.FRESH && processes.stream().noneMatch(JavaProcess::isAlive)) {
             try {
                 deleteRecursively(workDir.resolve("data"));
             } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.outrigger.devcluster;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -37,6 +38,43 @@ final class Readiness {
                 last = e.toString();
             }
             checkProgress(zk, deadline, "ZooKeeper on " + host + ":" + port + " (ruok -> imok)", last);
+        }
+    }
+
+    /** Until something accepts connections on {@code host:port}. */
+    static void awaitPort(JavaProcess process, String host, int port, long deadline) throws InterruptedException {
+        String last = "no answer yet";
+        while (true) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(host, port), 1000);
+                return;
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            checkProgress(process, deadline, process.name() + " on " + host + ":" + port, last);
+        }
+    }
+
+    /**
+     * Until {@code text} appears in the process's log after byte {@code from} (what an earlier run of the same log
+     * file wrote before is not read).
+     */
+    static void awaitLogLine(JavaProcess process, long from, String text, long deadline) throws InterruptedException {
+        while (true) {
+            try (RandomAccessFile log = new RandomAccessFile(process.log().toFile(), "r")) {
+                long length = log.length();
+                if (length > from) {
+                    byte[] bytes = new byte[(int) Math.min(length - from, 16L * 1024 * 1024)];
+                    log.seek(from);
+                    log.readFully(bytes);
+                    if (new String(bytes, StandardCharsets.UTF_8).contains(text)) {
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                // not written yet
+            }
+            checkProgress(process, deadline, process.name() + " (log line '" + text + "')", "not logged yet");
         }
     }
 
