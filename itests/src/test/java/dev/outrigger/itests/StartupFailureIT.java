@@ -162,4 +162,63 @@ class StartupFailureIT {
         assertNotEquals(0, exitCode(worker), worker::log);
         assertReason(worker, "tlsCertificateFilePath", missing.toString(), "cannot be read");
     }
+
+    /**
+     * A bundle of the worker that does not resolve (here one importing a package nobody exports; in the field, a
+     * bundle of one build beside the api of another) left a worker that said it was ready and answered 404 for every
+     * function. Now start-up stops, naming the bundle and Felix's reason.
+     */
+    @Test
+    void aBundleOfTheWorkerThatDoesNotResolveStopsStartUp() throws Exception {
+        Path dir = Workers.workDir("broken-bundle");
+        Path home = distributionWithABrokenBundle(dir);
+        WorkerConfig config = WorkerConfig.forCluster(SharedPulsarCluster.get(), "broken-1", uniqueNamespace());
+        Path yaml = config.write(dir.resolve("functions_worker.yml"));
+        WorkerProcess worker = WorkerProcess.start(home, yaml, Workers.freshLog(dir), Map.of(
+                "OUTRIGGER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+                "OUTRIGGER_DATA", dir.resolve("data").toString()));
+        assertNotEquals(0, exitCode(worker), worker::log);
+        assertReason(worker, "a bundle of the worker did not start", "test.broken", "does.not.exist");
+    }
+
+    /** The distribution, linked file by file, with one more bundle in the worker feature: one that cannot resolve. */
+    private static Path distributionWithABrokenBundle(Path dir) throws java.io.IOException {
+        Path original = Distribution.home();
+        Path home = dir.resolve("dist");
+        if (Files.exists(home)) {
+            LocalPulsarCluster.deleteRecursively(home);
+        }
+        Files.createDirectories(home.resolve("bundles"));
+        try (var entries = Files.list(original)) {
+            for (Path entry : entries.toList()) {
+                if (!entry.getFileName().toString().equals("bundles")) {
+                    Files.createSymbolicLink(home.resolve(entry.getFileName().toString()), entry);
+                }
+            }
+        }
+        try (var entries = Files.list(original.resolve("bundles"))) {
+            for (Path entry : entries.toList()) {
+                if (!entry.getFileName().toString().equals("features.xml")) {
+                    Files.createSymbolicLink(home.resolve("bundles").resolve(entry.getFileName().toString()), entry);
+                }
+            }
+        }
+        Path jar = Files.createDirectories(home.resolve("bundles/zz/test/broken/broken/1.0")).resolve("broken-1.0.jar");
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        java.util.jar.Attributes headers = manifest.getMainAttributes();
+        headers.put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        headers.putValue("Bundle-ManifestVersion", "2");
+        headers.putValue("Bundle-SymbolicName", "test.broken");
+        headers.putValue("Bundle-Version", "1.0.0");
+        headers.putValue("Import-Package", "does.not.exist");
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.flush();
+        }
+        String features = Files.readString(original.resolve("bundles/features.xml"));
+        String worker = "<feature name=\"" + Distribution.WORKER_FEATURE + "\"";
+        int at = features.indexOf('>', features.indexOf(worker)) + 1;
+        Files.writeString(home.resolve("bundles/features.xml"), features.substring(0, at)
+                + "\n    <bundle>mvn:zz.test.broken/broken/1.0</bundle>" + features.substring(at));
+        return home;
+    }
 }

@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
@@ -48,6 +49,10 @@ public final class Main {
     private final PrintStream err;
     private final AtomicReference<String> fatalError = new AtomicReference<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    /** The feature's bundles to start (fragments aside), and Felix's error for any that failed to. */
+    private final List<Bundle> featureBundles = new ArrayList<>();
+    private final Map<String, String> startErrors = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Consumer<String> fatalHandler;
     /** Held, never closed, for the life of the process. */
     private FileChannel dataDirLock;
 
@@ -211,6 +216,7 @@ public final class Main {
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put(FATAL_ERROR_PROPERTY, "true");
         framework.getBundleContext().registerService(Consumer.class, handler, properties);
+        fatalHandler = handler;
     }
 
     private void installFeature(Framework framework) throws IOException, BundleException {
@@ -229,6 +235,37 @@ public final class Main {
                     .setStartLevel(featureBundle.startLevel() > 0 ? featureBundle.startLevel() : DEFAULT_START_LEVEL);
             if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 bundle.start();
+                featureBundles.add(bundle);
+            }
+        }
+        context.addFrameworkListener(this::checkStarted);
+    }
+
+    /**
+     * Every bundle of the feature must be active once the framework has started: one that did not resolve or start
+     * (a missing or mismatched package) leaves a worker that looks ready and lacks a capability, so it stops start-up
+     * with one line naming the bundle and why (Felix's own error for it).
+     */
+    private void checkStarted(FrameworkEvent event) {
+        if (event.getType() == FrameworkEvent.ERROR && event.getBundle() != null && event.getThrowable() != null
+                && featureBundles.contains(event.getBundle())) {
+            startErrors.putIfAbsent(event.getBundle().getSymbolicName(), event.getThrowable().getMessage());
+            return;
+        }
+        if (event.getType() != FrameworkEvent.STARTED) {
+            return;
+        }
+        List<String> notStarted = new ArrayList<>();
+        for (Bundle bundle : featureBundles) {
+            if (bundle.getState() != Bundle.ACTIVE && bundle.getState() != Bundle.STARTING) {
+                String why = startErrors.get(bundle.getSymbolicName());
+                notStarted.add(bundle.getSymbolicName() + (why == null ? " is not active" : ": " + why));
+            }
+        }
+        if (!notStarted.isEmpty()) {
+            Consumer<String> handler = fatalHandler;
+            if (handler != null) {
+                handler.accept("a bundle of the worker did not start: " + String.join("; ", notStarted));
             }
         }
     }

@@ -544,7 +544,8 @@ public final class Functions implements FunctionService {
         } catch (PulsarAdminException.NotFoundException e) {
             throw badRequest("Tenant " + tenant + " does not exist");
         } catch (PulsarAdminException e) {
-            throw new FunctionServiceException(Kind.UNAVAILABLE, "Cannot check tenant " + tenant + ": " + e.getMessage(), e);
+            throw new FunctionServiceException(Kind.UNAVAILABLE, "Cannot check tenant " + tenant + ": "
+                    + brokerProblem(e), e);
         }
         String qualified = tenant + "/" + namespace;
         try {
@@ -553,8 +554,23 @@ public final class Functions implements FunctionService {
             }
         } catch (PulsarAdminException e) {
             throw new FunctionServiceException(Kind.UNAVAILABLE, "Cannot check namespace " + qualified + ": "
-                    + e.getMessage(), e);
+                    + brokerProblem(e), e);
         }
+    }
+
+    /**
+     * What went wrong asking the brokers, in words an operator can act on: the innermost cause's message, not the
+     * admin client's wrapper classes.
+     */
+    static String brokerProblem(PulsarAdminException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root instanceof java.net.ConnectException || message.contains("Connection refused")
+                ? "the brokers' admin API cannot be reached (" + message + ")"
+                : "the brokers' admin API answered: " + message;
     }
 
     static String toJson(FunctionConfig config) {

@@ -151,6 +151,19 @@ class FunctionsTest {
         verify(bookkeeper).delete(stored);
     }
 
+    /** An unreachable broker is named as such, not by the admin client's wrapper classes (issue 11, broker restart). */
+    @Test
+    void anUnreachableBrokerIsReportedInPlainWords() throws Exception {
+        when(admin.tenants().getTenantInfo("public")).thenThrow(new org.apache.pulsar.client.admin.PulsarAdminException(
+                new RuntimeException("org.apache.pulsar.client.admin.internal.http.AsyncHttpConnector$RetryException",
+                        new java.net.ConnectException("Connection refused: /127.0.0.1:8080"))));
+        FunctionServiceException e = assertThrows(FunctionServiceException.class,
+                () -> functions.register("public", "default", "fn", config(), upload(), null));
+        assertEquals(FunctionServiceException.Kind.UNAVAILABLE, e.kind());
+        assertEquals("Cannot check tenant public: the brokers' admin API cannot be reached (Connection refused: "
+                + "/127.0.0.1:8080)", e.getMessage());
+    }
+
     @Test
     void aConcurrentCreateIsReportedAsAlreadyExisting() throws Exception {
         when(metadata.write(any())).thenReturn(CompletableFuture.failedFuture(new StaleVersionException("stale")));

@@ -168,6 +168,9 @@ public final class PulsarClients {
                 config.brokerClientAuthenticationPlugin(), config.brokerClientAuthenticationParameters());
     }
 
+    /** The most the worker's client waits between reconnection attempts. */
+    static final long MAX_BACKOFF_SECONDS = 5;
+
     /**
      * In the order of Pulsar's worker ({@code WorkerUtils.getPulsarClient}): the service URL, then the
      * {@code brokerClient_*} entries (before the authentication, which their reload would drop), then the typed keys,
@@ -177,7 +180,11 @@ public final class PulsarClients {
     @SuppressWarnings("deprecation") // enableTls: Pulsar's worker still honours useTls
     static ClientBuilder clientBuilder(PulsarClientsConfiguration config, Map<String, Object> brokerClientConf,
             Authentication authentication) {
-        ClientBuilder builder = PulsarClient.builder().serviceUrl(config.pulsarServiceUrl());
+        // Reconnect backoff capped at 5 s, not the client's 60 s: after a broker comes back, the leader's exclusive
+        // producers (and so every metadata write) and the instances are back within seconds, not a minute
+        // (issue 11, broker restart). A brokerClient_maxBackoffIntervalNanos entry still overrides it.
+        ClientBuilder builder = PulsarClient.builder().serviceUrl(config.pulsarServiceUrl())
+                .maxBackoffInterval(MAX_BACKOFF_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
         if (!brokerClientConf.isEmpty()) {
             loadConf(brokerClientConf, builder::loadConf);
         }

@@ -50,6 +50,16 @@ class PulsarClientsTest {
         }
     }
 
+    /** Reconnection after a broker comes back within seconds, not the client's minute; an entry may still say. */
+    @Test
+    void theReconnectBackoffIsCappedAtFiveSecondsUnlessAnEntrySaysOtherwise() throws Exception {
+        assertEquals(java.util.concurrent.TimeUnit.SECONDS.toNanos(5),
+                clientConf(config(Map.of()), Map.of(), null).getMaxBackoffIntervalNanos());
+        assertEquals(java.util.concurrent.TimeUnit.SECONDS.toNanos(30), clientConf(config(Map.of()),
+                Map.of("maxBackoffIntervalNanos", java.util.concurrent.TimeUnit.SECONDS.toNanos(30)), null)
+                .getMaxBackoffIntervalNanos());
+    }
+
     @Test
     void onlyBrokerClientEntriesAreTakenWithoutTheirPrefix() {
         Map<String, Object> properties = new HashMap<>();
