@@ -308,6 +308,33 @@ final class FunctionConfigs {
         if (config == null) {
             throw new IllegalArgumentException("Function config is not provided");
         }
+        checkNoNullEntries(config);
+    }
+
+    /**
+     * JSON {@code null} inside the input collections ({@code "inputs": [null]}, {@code "inputSpecs": {"t": null}})
+     * would fail every later check with a NullPointerException, a 500 (Pulsar's worker answers its message with a
+     * 400): refused here with a reason naming the entry. Found by issue 11's REST fuzz test.
+     */
+    static void checkNoNullEntries(FunctionConfig config) {
+        if (config.getInputs() != null && config.getInputs().stream().anyMatch(Objects::isNull)) {
+            throw new IllegalArgumentException("Invalid function config: inputs contains a null topic");
+        }
+        nullValue("inputSpecs", config.getInputSpecs());
+        nullValue("customSerdeInputs", config.getCustomSerdeInputs());
+        nullValue("customSchemaInputs", config.getCustomSchemaInputs());
+    }
+
+    private static void nullValue(String field, Map<String, ?> map) {
+        if (map == null) {
+            return;
+        }
+        map.forEach((topic, value) -> {
+            if (topic == null || value == null) {
+                throw new IllegalArgumentException(
+                        "Invalid function config: " + field + " has no value for topic " + topic);
+            }
+        });
     }
 
     private static void checkPathSegment(String value) {

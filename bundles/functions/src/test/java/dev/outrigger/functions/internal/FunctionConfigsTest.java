@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The expected JSON documents below are what Pulsar 4.0.8's worker code (FunctionConfigUtils: inferMissingArguments,
@@ -749,5 +750,20 @@ class FunctionConfigsTest {
         assertEquals("log", merged.getLogTopic());
         assertEquals(3, merged.getParallelism());
         assertEquals(List.of("in"), List.copyOf(merged.getInputSpecs().keySet()));
+    }
+
+    // issue 11 (RestFuzzIT): a JSON null inside an input collection was a NullPointerException, answered 500
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{'className':'a.B','inputs':['in'],'inputSpecs':{'in2':null},'runtime':'JAVA'}",
+        "{'className':'a.B','inputs':['in',null],'runtime':'JAVA'}",
+        "{'className':'a.B','customSerdeInputs':{'in':null},'runtime':'JAVA'}",
+        "{'className':'a.B','inputs':['in'],'customSchemaInputs':{'in2':null},'runtime':'JAVA'}"})
+    void aNullInsideTheInputsIsRefusedWithAReason(String json) {
+        String field = json.contains("inputSpecs") ? "inputSpecs" : json.contains("Serde") ? "customSerdeInputs"
+                : json.contains("Schema") ? "customSchemaInputs" : "inputs";
+        assertTrue(createError(json).startsWith("Invalid function config: " + field), createError(json));
+        assertTrue(updateError(MINIMAL, json).startsWith("Invalid function config: " + field),
+                updateError(MINIMAL, json));
     }
 }

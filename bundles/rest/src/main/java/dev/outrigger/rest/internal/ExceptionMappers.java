@@ -107,6 +107,27 @@ final class ExceptionMappers {
         }
     }
 
+    /**
+     * A charset the request names (a multipart part's {@code Content-Type: text/plain; charset=EBCDIC}) that this JVM
+     * does not have is the caller's mistake, found while Jersey reads the part: 400, not 500.
+     */
+    static final class UnsupportedCharset implements ExceptionMapper<java.nio.charset.UnsupportedCharsetException> {
+        @Override
+        public Response toResponse(java.nio.charset.UnsupportedCharsetException e) {
+            return ErrorBody.response(Response.Status.BAD_REQUEST.getStatusCode(),
+                    "Unsupported charset in the request: " + e.getCharsetName());
+        }
+    }
+
+    /** As {@link UnsupportedCharset}, for a charset name that is not even a name ({@code charset=a b}). */
+    static final class IllegalCharsetName implements ExceptionMapper<java.nio.charset.IllegalCharsetNameException> {
+        @Override
+        public Response toResponse(java.nio.charset.IllegalCharsetNameException e) {
+            return ErrorBody.response(Response.Status.BAD_REQUEST.getStatusCode(),
+                    "Invalid charset in the request: " + e.getCharsetName());
+        }
+    }
+
     /** Anything else is our bug: logged with its stack, answered without it. */
     static final class Unexpected implements ExceptionMapper<Throwable> {
         @Override

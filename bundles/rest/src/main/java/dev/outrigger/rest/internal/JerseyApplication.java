@@ -124,6 +124,7 @@ public final class JerseyApplication {
                 .register(new JacksonJsonProvider(MAPPER))
                 .register(MultiPartFeature.class)
                 .register(new ThrottleFilter(() -> limits.throttle()))
+                .register(new ContentTypeFilter())
                 .register(new RequestLimitFilter(() -> limits.maxRequestBytes()))
                 .register(new NameFilter())
                 .register(new AuthenticationFilter(() -> accessControl))
@@ -134,7 +135,10 @@ public final class JerseyApplication {
                 .register(ExceptionMappers.FunctionServiceErrors.class)
                 .register(ExceptionMappers.MalformedJson.class)
                 .register(ExceptionMappers.WebApplication.class)
-                .register(ExceptionMappers.Unexpected.class);
+                .register(ExceptionMappers.UnsupportedCharset.class)
+                .register(ExceptionMappers.IllegalCharsetName.class)
+                .register(ExceptionMappers.Unexpected.class)
+                .register(new ErrorBodyFilter());
         List<RestResource> current = List.copyOf(resources);
         current.forEach(config::register);
         synchronized (this) {

@@ -6,6 +6,9 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,11 +100,34 @@ final class SwappableServlet extends HttpServlet {
             response.getWriter().write("{\"reason\":\"" + ReadinessFilter.NOT_INITIALIZED + "\"}");
             return;
         }
+        String invalid = invalidContentType(request);
+        if (invalid != null) {
+            response.setStatus(400);
+            response.setContentType("application/json");
+            response.getWriter().write(JerseyApplication.MAPPER.writeValueAsString(new ErrorBody(invalid)));
+            return;
+        }
         application.inFlight().incrementAndGet();
         try {
             application.container().service(request, response);
         } finally {
             application.inFlight().decrementAndGet();
+        }
+    }
+
+    /**
+     * Jersey parses {@code Content-Type} while it turns the servlet request into its own, and answers a value it cannot
+     * parse with the container's bare 400 (HTML, or nothing for PUT), before any filter or mapper: checked here.
+     */
+    private static String invalidContentType(HttpServletRequest request) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(ResourceConfig.class.getClassLoader()); // Jersey's RuntimeDelegate, as in install
+        try {
+            Enumeration<String> values = request.getHeaders("Content-Type");
+            return ContentTypeFilter.invalidContentType(values == null ? List.of() : Collections.list(values));
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
