@@ -175,7 +175,7 @@ public final class PackageManagementStore implements PackageStore {
                 throw uploadFailure(name, e);
             } catch (RuntimeException e) {
                 throw new PackageException(invalidName(e) ? Reason.INVALID : Reason.UNAVAILABLE,
-                        "Cannot upload package " + name + ": " + e.getMessage(), e);
+                        "Cannot upload package " + name + ": " + message(e), e);
             }
             LOG.debug("Uploaded {} ({} bytes) to package management as {}", what, size, name);
             return new PackageRef(name, Sha256.hex(sha256), size);
@@ -237,12 +237,22 @@ public final class PackageManagementStore implements PackageStore {
 
     /** Pulsar's PackageName refuses a malformed name with an IllegalArgumentException, wrapped on the way. */
     static boolean invalidName(Throwable e) {
+        return nameRefusal(e) != null;
+    }
+
+    private static IllegalArgumentException nameRefusal(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof IllegalArgumentException) {
-                return true;
+            if (cause instanceof IllegalArgumentException refusal) {
+                return refusal;
             }
         }
-        return false;
+        return null;
+    }
+
+    /** The refusal's own words ("Invalid package name '...'"), not those of the wrappers around it. */
+    static String message(Throwable e) {
+        IllegalArgumentException refusal = nameRefusal(e);
+        return refusal != null && refusal.getMessage() != null ? refusal.getMessage() : e.getMessage();
     }
 
     @Override
@@ -260,7 +270,7 @@ public final class PackageManagementStore implements PackageStore {
                 // the broker's (or the client's) words, as Pulsar's worker passes them on
                 throw new PackageException(reason(e), e.getMessage(), e);
             } catch (RuntimeException e) {
-                throw new PackageException(invalidName(e) ? Reason.INVALID : Reason.UNAVAILABLE, e.getMessage(), e);
+                throw new PackageException(invalidName(e) ? Reason.INVALID : Reason.UNAVAILABLE, message(e), e);
             }
             try (InputStream in = Files.newInputStream(download); TargetFile out = TargetFile.create(target)) {
                 byte[] buffer = new byte[BUFFER_SIZE];
@@ -291,7 +301,7 @@ public final class PackageManagementStore implements PackageStore {
             throw new PackageException(reason(e), "Cannot delete package " + ref.location() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw new PackageException(invalidName(e) ? Reason.INVALID : Reason.UNAVAILABLE,
-                    "Cannot delete package " + ref.location() + ": " + e.getMessage(), e);
+                    "Cannot delete package " + ref.location() + ": " + message(e), e);
         }
     }
 

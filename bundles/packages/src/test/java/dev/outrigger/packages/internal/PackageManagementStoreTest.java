@@ -181,7 +181,8 @@ class PackageManagementStoreTest {
         PackageException e = assertThrows(PackageException.class, () -> new PackageManagementStore(true, 100, admin)
                 .fetch(new PackageRef("function://a/b", null, -1), dir.resolve("x.jar")));
         assertEquals(PackageException.Reason.INVALID, e.reason());
-        assertTrue(e.getMessage().contains("Invalid package name 'function://a/b'"), e.getMessage());
+        // the refusal's words alone, not the wrappers' class names (found by RestFuzzIT)
+        assertEquals("Invalid package name 'function://a/b'", e.getMessage());
     }
 
     @Test
