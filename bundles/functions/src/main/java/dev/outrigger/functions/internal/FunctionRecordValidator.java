@@ -134,7 +134,7 @@ public final class FunctionRecordValidator implements MetadataValidator {
             return;
         }
         try {
-            FunctionConfigs.merge(existing, updated, key.tenant(), key.namespace(), key.name());
+            FunctionConfigMerge.merge(existing, updated, key.tenant(), key.namespace(), key.name());
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }

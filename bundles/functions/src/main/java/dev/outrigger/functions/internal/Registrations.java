@@ -131,10 +131,10 @@ final class Registrations {
         FunctionConfig updated = current;
         if (submitted != null) {
             // As Pulsar: "no change" is decided on the merged configuration before it is validated.
-            updated = validated(() -> FunctionConfigs.merge(current, submitted, tenant, namespace, name));
+            updated = validated(() -> FunctionConfigMerge.merge(current, submitted, tenant, namespace, name));
             validated(() -> FunctionConfigs.forUpdate(current, submitted, tenant, namespace, name));
         }
-        if (!newPackage && FunctionConfigs.sameConfig(current, updated)) {
+        if (!newPackage && FunctionConfigMerge.sameConfig(current, updated)) {
             throw badRequest("Update contains no change");
         }
         PackageOwner owner = new PackageOwner(ComponentType.FUNCTION, key, existing.version() + 1,

@@ -689,8 +689,8 @@ class FunctionConfigsTest {
 
     private static boolean noChange(String createJson, String updateJson) {
         FunctionConfig existing = create(createJson);
-        FunctionConfig merged = FunctionConfigs.merge(existing, cfg(updateJson), "public", "default", "fn");
-        return FunctionConfigs.sameConfig(existing, merged);
+        FunctionConfig merged = FunctionConfigMerge.merge(existing, cfg(updateJson), "public", "default", "fn");
+        return FunctionConfigMerge.sameConfig(existing, merged);
     }
 
     @Test
@@ -734,19 +734,19 @@ class FunctionConfigsTest {
 
     @Test
     void sameConfigIsLombokEquality() {
-        assertTrue(FunctionConfigs.sameConfig(create(MINIMAL), create(MINIMAL)));
+        assertTrue(FunctionConfigMerge.sameConfig(create(MINIMAL), create(MINIMAL)));
         assertEquals(create(MINIMAL), create(MINIMAL));
         assertNotEquals(create(MINIMAL), create("{'className':'a.C','inputs':['in'],'runtime':'JAVA'}"));
-        assertFalse(FunctionConfigs.sameConfig(create(MINIMAL),
+        assertFalse(FunctionConfigMerge.sameConfig(create(MINIMAL),
                 create("{'className':'a.B','inputs':['in'],'runtime':'JAVA','logTopic':'log'}")));
-        assertFalse(FunctionConfigs.sameConfig(create(MINIMAL), null));
-        assertTrue(FunctionConfigs.sameConfig(null, null));
+        assertFalse(FunctionConfigMerge.sameConfig(create(MINIMAL), null));
+        assertTrue(FunctionConfigMerge.sameConfig(null, null));
     }
 
     @Test
     void mergeKeepsUnsetFieldsOfTheExistingConfig() {
         FunctionConfig existing = create("{'className':'a.B','inputs':['in'],'runtime':'JAVA','logTopic':'log'}");
-        FunctionConfig merged = FunctionConfigs.merge(existing, cfg("{'parallelism':3}"), "public", "default", "fn");
+        FunctionConfig merged = FunctionConfigMerge.merge(existing, cfg("{'parallelism':3}"), "public", "default", "fn");
         assertEquals("log", merged.getLogTopic());
         assertEquals(3, merged.getParallelism());
         assertEquals(List.of("in"), List.copyOf(merged.getInputSpecs().keySet()));
