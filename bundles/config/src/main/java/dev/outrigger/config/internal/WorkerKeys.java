@@ -200,12 +200,14 @@ final class WorkerKeys {
             key("stateStorageProviderImplementation", STRING).notYet("function state comes with issue 13; state calls fail as with no state storage"),
             // --- Scheduling
             key("schedulerClassName", STRING).refusedUnless(value -> ((String) value).isBlank() || ROUND_ROBIN.equals(value), "Outrigger schedules round robin, as Pulsar's RoundRobinScheduler; other strategies come with issue 10"),
-            key("failureCheckFreqMs", LONG).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
-            key("rescheduleTimeoutMs", LONG).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
-            key("rebalanceCheckFreqSec", LONG).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
-            key("workerListProbeIntervalSec", INT).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
-            key("assignmentWriteMaxRetries", INT).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
-            key("instanceLivenessCheckFreqMs", LONG).notYet("tunable failure handling comes with cluster operations (issue 10); membership is checked every 5 s"),
+            key("failureCheckFreqMs", LONG).expect("a whole number of milliseconds >= 1", value -> ((Long) value) >= 1)
+                    .actedOn("scheduler: how often the leader checks the members (default 5000 where unset)"),
+            key("rescheduleTimeoutMs", LONG).expect("a whole number of milliseconds >= 0", value -> ((Long) value) >= 0)
+                    .actedOn("scheduler: how long a lost worker keeps its instances before they move (default 0)"),
+            key("rebalanceCheckFreqSec", LONG).notYet("rebalancing, worker probes and instance liveness checks come with cluster operations (issue 10)"),
+            key("workerListProbeIntervalSec", INT).notYet("rebalancing, worker probes and instance liveness checks come with cluster operations (issue 10)"),
+            key("assignmentWriteMaxRetries", INT).notYet("rebalancing, worker probes and instance liveness checks come with cluster operations (issue 10)"),
+            key("instanceLivenessCheckFreqMs", LONG).notYet("rebalancing, worker probes and instance liveness checks come with cluster operations (issue 10)"),
             // --- BookKeeper client security
             key("bookkeeperClientAuthenticationPlugin", STRING).actedOn("packages: the BookKeeper client's authentication"),
             key("bookkeeperClientAuthenticationParametersName", STRING).actedOn("packages: the BookKeeper client's authentication"),

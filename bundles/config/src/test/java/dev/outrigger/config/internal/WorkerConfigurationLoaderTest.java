@@ -129,7 +129,7 @@ class WorkerConfigurationLoaderTest {
         write("""
                 workerPort: 7001
                 brokerClientAuthenticationParameters: token:secret-value
-                failureCheckFreqMs: 30000
+                rebalanceCheckFreqSec: 600
                 properties:
                   tokenSecretKey: data:;base64,c2VjcmV0
                   openIDRoleClaim: sub
@@ -149,7 +149,7 @@ class WorkerConfigurationLoaderTest {
         assertEquals(SecretKeys.HIDDEN, byKey.get("brokerClientAuthenticationParameters").value());
         assertEquals(Map.of("tokenSecretKey", SecretKeys.HIDDEN, "openIDRoleClaim", "sub"),
                 byKey.get("properties").value());
-        assertEquals("not yet", byKey.get("failureCheckFreqMs").handling());
+        assertEquals("not yet", byKey.get("rebalanceCheckFreqSec").handling());
         assertFalse(shown.toString().contains("secret-value"), shown::toString);
         assertFalse(shown.toString().contains("c2VjcmV0"), shown::toString);
         assertNull(shown.lastRejected());

@@ -125,7 +125,7 @@ class WorkerYamlReaderTest {
 
         assertEquals(List.of(), result.errors());
         assertEquals(1, result.warnings().size(), result.warnings()::toString);
-        assertTrue(result.warnings().get(0).contains("failureCheckFreqMs"), result.warnings()::toString);
+        assertTrue(result.warnings().get(0).contains("rebalanceCheckFreqSec"), result.warnings()::toString);
         Map<String, Object> cluster = result.configurations().get(CLUSTER);
         assertEquals("standalone", cluster.get("workerId"));
         assertEquals("localhost", cluster.get("workerHostname"));
@@ -587,15 +587,15 @@ class WorkerYamlReaderTest {
         Result result = valid("""
                 zooKeeperSessionTimeoutMillis: 30000
                 zooKeeperOperationTimeoutSeconds: 30
-                failureCheckFreqMs: 30000
+                rebalanceCheckFreqSec: -1
                 downloadDirectory: download/pulsar_functions
                 """);
         assertEquals(1, result.warnings().size(), result.warnings()::toString);
         String warning = result.warnings().get(0);
         assertTrue(warning.contains("zooKeeperSessionTimeoutMillis, zooKeeperOperationTimeoutSeconds (the worker "
                 + "keeps no metadata store session of its own)"), warning);
-        assertTrue(warning.contains("failureCheckFreqMs (tunable failure handling comes with cluster operations "
-                + "(issue 10)"), warning);
+        assertTrue(warning.contains("rebalanceCheckFreqSec (rebalancing, worker probes and instance liveness "
+                + "checks come with cluster operations (issue 10))"), warning);
         assertTrue(warning.contains("downloadDirectory (packages are cached"), warning);
     }
 

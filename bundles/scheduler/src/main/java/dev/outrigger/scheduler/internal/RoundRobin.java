@@ -45,18 +45,20 @@ final class RoundRobin {
     /** {@link #plan} with the default ceiling, for callers that need only the assignments. */
     static Map<InstanceId, String> schedule(Map<InstanceId, String> current, Collection<FunctionMetadata> components,
             Set<String> members) {
-        return plan(current, components, members, Parallelism.DEFAULT_MAX).assignments();
+        return plan(current, components, members, Set.of(), Parallelism.DEFAULT_MAX).assignments();
     }
 
     /**
      * @param current the assignments on the topic now
      * @param components every component of the cluster
      * @param members the workerIds of the members; must not be empty
+     * @param graced workers that are not members but keep their assignments for now (within the reschedule timeout);
+     *     they get no new ones
      * @param maxParallelism the ceiling: components above it are quarantined
      * @return the assignments there should be, and which components were quarantined
      */
     static Plan plan(Map<InstanceId, String> current, Collection<FunctionMetadata> components, Set<String> members,
-            int maxParallelism) {
+            Set<String> graced, int maxParallelism) {
         if (members.isEmpty()) {
             throw new IllegalArgumentException("No members to assign instances to");
         }
@@ -88,6 +90,8 @@ final class RoundRobin {
             if (worker != null && members.contains(worker)) {
                 next.put(instance, worker);
                 load.merge(worker, 1, Integer::sum);
+            } else if (worker != null && graced.contains(worker)) {
+                next.put(instance, worker); // not in the load: a graced worker is given nothing new
             } else {
                 unassigned.add(instance);
             }

@@ -17,6 +17,7 @@ import dev.outrigger.topics.CompactedTopics;
 import dev.outrigger.topics.LeaderWriter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -97,6 +98,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
     /** The assignments on the topic, as this leader read and wrote them; only the scheduler thread touches these. */
     private Map<InstanceId, String> current = Map.of();
     private int writtenSinceCompaction;
+    /** Workers holding assignments that are not members, since when (nanoTime); only the scheduler thread. */
+    private final Map<String, Long> missingSince = new HashMap<>();
 
     /** Registered by hand once active: as DS services, the metadata store binding them would be a circular activation. */
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -112,7 +115,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
             @Reference FunctionMetadataStore metadata) {
         this(AssignmentSettings.of(
                         AssignmentSettings.topic(config.pulsarFunctionsNamespace(), config.functionAssignmentTopicName()))
-                        .withMaxParallelism(Parallelism.max(config.functionInstanceMaxParallelism())),
+                        .withMaxParallelism(Parallelism.max(config.functionInstanceMaxParallelism()))
+                        .withFailureHandling(config.failureCheckFreqMs(), config.rescheduleTimeoutMs()),
                 client, cluster, metadata, topic -> compact(admin, topic));
         registrations.add(context.registerService(LeadershipListener.class, this, null));
         registrations.add(context.registerService(MetadataListener.class, this, null));
@@ -298,7 +302,8 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
             LOG.debug("Not scheduling now: the broker lists no members");
             return;
         }
-        RoundRobin.Plan plan = RoundRobin.plan(current, components, members, settings.maxParallelism());
+        RoundRobin.Plan plan = RoundRobin.plan(current, components, members, graced(members),
+                settings.maxParallelism());
         report(plan.quarantined());
         Map<InstanceId, String> next = plan.assignments();
         List<InstanceId> changes = new ArrayList<>();
@@ -317,6 +322,37 @@ public final class Scheduler implements LeadershipListener, MetadataListener {
         }
         changes.sort(RoundRobin.ORDER);
         write(leading, producer, changes, next);
+    }
+
+    /**
+     * Pulsar's {@code rescheduleTimeoutMs}: a worker gone from the members keeps its instances (they run nowhere
+     * meanwhile) until it has been gone that long; back in time, it carries on with them.
+     *
+     * @return the workers within their grace
+     */
+    private Set<String> graced(Set<String> members) {
+        long now = System.nanoTime();
+        Set<String> assigned = new HashSet<>(current.values());
+        missingSince.keySet().removeIf(worker -> members.contains(worker) || !assigned.contains(worker));
+        Set<String> graced = new TreeSet<>();
+        for (String worker : assigned) {
+            if (members.contains(worker)) {
+                continue;
+            }
+            Long since = missingSince.get(worker);
+            if (since == null) {
+                since = now;
+                missingSince.put(worker, now);
+                if (!settings.rescheduleTimeout().isZero()) {
+                    LOG.warn("Worker {} is gone; its instances move unless it is back within {} ms "
+                            + "(rescheduleTimeoutMs)", worker, settings.rescheduleTimeout().toMillis());
+                }
+            }
+            if (now - since < settings.rescheduleTimeout().toNanos()) {
+                graced.add(worker);
+            }
+        }
+        return graced;
     }
 
     /** Says once of every component that enters quarantine, and once when it leaves. */

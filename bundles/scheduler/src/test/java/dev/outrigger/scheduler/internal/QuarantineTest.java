@@ -98,7 +98,7 @@ class QuarantineTest {
         metadata.put(function("public/default/ok", 0, 4));
         InstanceId kept = new InstanceId(FunctionKey.parse("public/default/max"), 7);
         RoundRobin.Plan plan = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> RoundRobin.plan(
-                Map.of(kept, "gone"), metadata.all(), Set.of("w1"), 4));
+                Map.of(kept, "gone"), metadata.all(), Set.of("w1"), Set.of(), 4));
         assertEquals(Set.of("public/default/max", "public/default/long"), plan.quarantined());
         assertEquals(5, plan.assignments().size(), "the 4 instances of ok, and the one max had");
         assertEquals("gone", plan.assignments().get(kept), "a quarantined component is left as it is");

@@ -60,9 +60,13 @@ class SchedulerTest {
     }
 
     private Scheduler scheduler(String topic, FakeCluster cluster, FakeMetadata metadata, int compactEvery) {
-        AssignmentSettings settings = AssignmentSettings.of(topic)
+        return scheduler(topic, cluster, metadata, AssignmentSettings.of(topic)
                 .withMembershipCheck(Duration.ofMillis(200))
-                .withCompactEvery(compactEvery);
+                .withCompactEvery(compactEvery));
+    }
+
+    private Scheduler scheduler(String topic, FakeCluster cluster, FakeMetadata metadata,
+            AssignmentSettings settings) {
         Scheduler scheduler = new Scheduler(settings, pulsar.client, cluster, metadata, t -> {
             compactions.incrementAndGet();
             try {
@@ -147,6 +151,39 @@ class SchedulerTest {
         assertEquals(3, count(tailer.assignments(), "w1"), "existing assignments stay");
         assertEquals(1, count(tailer.assignments(), "w2"));
         assertEquals(1, count(tailer.assignments(), "w3"));
+    }
+
+    /**
+     * Issue 8/10: Pulsar's rescheduleTimeoutMs is acted on. A worker gone and back within it keeps its instances
+     * (nothing moves); gone longer, they move.
+     */
+    @Test
+    void aWorkerBackWithinTheRescheduleTimeoutKeepsItsInstances() throws Exception {
+        String topic = pulsar.newTopic("as", "assignments");
+        FakeMetadata metadata = new FakeMetadata();
+        metadata.put(function("public/default/f", 0, 2));
+        FakeCluster cluster = new FakeCluster("w1", "w2");
+        Scheduler scheduler = scheduler(topic, cluster, metadata, AssignmentSettings.of(topic)
+                .withMembershipCheck(Duration.ofMillis(200)).withRescheduleTimeout(Duration.ofSeconds(4)));
+        AssignmentTailer tailer = tailer(topic, "w1");
+        scheduler.becameLeader();
+        await().atMost(WAIT).until(() -> count(tailer.assignments(), "w2") == 1);
+        long written = pulsar.messages(topic, false).size();
+
+        cluster.memberIds("w1"); // w2 gone...
+        long gone = System.nanoTime();
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> count(tailer.assignments(), "w2") == 1);
+        cluster.memberIds("w1", "w2"); // ...and back within the timeout
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                .until(() -> count(tailer.assignments(), "w2") == 1);
+        assertTrue(System.nanoTime() - gone < Duration.ofSeconds(4).toNanos(), "the test ran slower than the grace");
+        assertEquals(written, pulsar.messages(topic, false).size(), "nothing was rewritten");
+
+        cluster.memberIds("w1"); // gone for good
+        long goneAgain = System.nanoTime();
+        await().atMost(WAIT).until(() -> count(tailer.assignments(), "w1") == 2);
+        assertTrue(System.nanoTime() - goneAgain >= Duration.ofSeconds(4).toNanos(), "not before the timeout");
     }
 
     @Test
