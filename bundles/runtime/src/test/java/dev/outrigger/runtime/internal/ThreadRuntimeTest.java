@@ -713,6 +713,48 @@ class ThreadRuntimeTest {
         }
     }
 
+    /**
+     * Effectively once after a takeover (found by the soak): the run before sent the results of the first inputs and
+     * died before acknowledging them. The next run replays those with the new ones; the broker drops the replayed
+     * results, and must keep every new one. With batching, a batch opening with a replayed result was dropped whole.
+     */
+    @Test
+    void effectivelyOnceKeepsTheNewResultsThatFollowReplayedOnes() throws Exception {
+        String name = "takeover-" + UUID.randomUUID().toString().substring(0, 8);
+        String input = prefix + "takeover-in";
+        String output = prefix + "takeover-out";
+        admin.topics().createNonPartitionedTopic(output);
+        admin.topicPolicies().setDeduplicationStatus(output, true);
+        await().atMost(WAIT).until(() -> Boolean.TRUE.equals(admin.topicPolicies().getDeduplicationStatus(output)));
+        List<org.apache.pulsar.client.api.MessageId> inputs = new java.util.ArrayList<>();
+        try (Producer<String> producer = client.newProducer(Schema.STRING).topic(input).enableBatching(false)
+                .create()) {
+            for (int i = 0; i < 6; i++) {
+                inputs.add(producer.send(String.valueOf(i)));
+            }
+        }
+        // what the run that died had sent: the results of inputs 0 to 2, under the name and sequence ids it uses
+        try (Producer<String> dead = client.newProducer(Schema.STRING).topic(output).producerName(input)
+                .enableBatching(false).create()) {
+            for (int i = 0; i < 3; i++) {
+                dead.newMessage().value(i + "!").sequenceId(MessageRecord.sequenceOf(inputs.get(i)).orElseThrow())
+                        .send();
+            }
+        }
+        try (Consumer<String> results = outputConsumer(output)) {
+            runtime.start(metadata(name, 0, ExclamationFunction.class.getName(), input, output,
+                    Map.of("processingGuarantees", "EFFECTIVELY_ONCE", "subscriptionPosition", "Earliest")), 0,
+                    examplesJar);
+            Set<String> received = receive(results, 6);
+            assertEquals(Set.of("0!", "1!", "2!", "3!", "4!", "5!"), received, () -> "status " + status(id(name)));
+            assertNull(results.receive(2, TimeUnit.SECONDS), "no result twice");
+        }
+    }
+
+    private static InstanceId id(String name) {
+        return new InstanceId(new FunctionKey("public", "default", name), 0);
+    }
+
     @Test
     void exposedAdminAndEnvironmentUserConfig() throws Exception {
         PulsarAdmin exposed = RuntimeSettings.of(Map.of("exposeAdminClientEnabled", true), admin).exposedAdmin();
