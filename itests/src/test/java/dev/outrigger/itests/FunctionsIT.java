@@ -122,8 +122,13 @@ class FunctionsIT {
     @Test
     void refusals() throws Exception {
         admin.functions().createFunction(exclamation("twice"), examplesJar.toString());
+        // the same create sent again (an answer lost on the way) is answered as done (issue 11 finding 2) ...
+        admin.functions().createFunction(exclamation("twice"), examplesJar.toString());
+        // ... another function of that name is not
+        FunctionConfig other = exclamation("twice");
+        other.setParallelism(2);
         PulsarAdminException exists = assertThrows(PulsarAdminException.class,
-                () -> admin.functions().createFunction(exclamation("twice"), examplesJar.toString()));
+                () -> admin.functions().createFunction(other, examplesJar.toString()));
         assertEquals(400, exists.getStatusCode());
         assertTrue(exists.getMessage().contains("Function twice already exists"), exists.getMessage());
 

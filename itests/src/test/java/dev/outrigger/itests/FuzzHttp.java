@@ -68,12 +68,13 @@ final class FuzzHttp {
         try {
             response = Workers.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (java.io.IOException e) {
-            if (body != null && body.length > 0 && jettyRefuses(rawPath)) {
-                // Jetty answers a malformed URI at once and closes the connection without reading the body: a client
-                // still sending it may see the connection closed before it reads the 400
+            if (jettyRefuses(rawPath)) {
+                // Jetty answers a malformed URI at once and closes the connection without reading the rest: a client
+                // may see the connection closed before it reads the 400
                 return new Answer(method, rawPath, 400, "(connection closed by Jetty)", "");
             }
-            throw e;
+            // once more, on a new connection: a pooled one the server had just closed tells nothing of this request
+            response = Workers.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         }
         return new Answer(method, rawPath, response.statusCode(),
                 response.headers().firstValue("Content-Type").orElse(""),
