@@ -23,6 +23,12 @@ class BenchTest {
     }
 
     @Test
+    void theSoakRunsOnlyWhenNamed() {
+        assertEquals(List.of("soak"), Bench.selection("soak"));
+        assertEquals(List.of("functions", "soak"), Bench.selection("functions,soak"));
+    }
+
+    @Test
     void unknownNamesAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> Bench.selection("latency"));
     }
