@@ -77,19 +77,11 @@ class BookieKilledDuringUploadIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {admin, worker}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
-        FaultChecks.closeCluster(cluster, dir);
+        FaultChecks.closeAll(cluster, dir, admin, worker);
     }
 
     private static FunctionConfig exclamation(String name) {
-        FunctionConfig function = ExampleFunctions.exclamation(NAMESPACE, name);
-        function.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE);
-        function.setSubscriptionPosition(SubscriptionInitialPosition.Earliest);
-        return function;
+        return FaultChecks.exclamation(NAMESPACE, name);
     }
 
     @Test

@@ -36,7 +36,6 @@ import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.Schema;
-import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.common.functions.FunctionConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,20 +97,11 @@ class BrokerRestartIT {
 
     @AfterAll
     static void stopAll() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {admin1, admin2, worker1, worker2, client}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
-        FaultChecks.closeCluster(cluster, dir);
+        FaultChecks.closeAll(cluster, dir, admin1, admin2, worker1, worker2, client);
     }
 
     private static FunctionConfig exclamation(String name) {
-        FunctionConfig function = ExampleFunctions.exclamation(NAMESPACE, name);
-        function.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE);
-        // from the first input on, whenever the instance's consumer gets subscribed: nothing is lost to that race
-        function.setSubscriptionPosition(SubscriptionInitialPosition.Earliest);
-        return function;
+        return FaultChecks.exclamation(NAMESPACE, name);
     }
 
     /** A producer whose sends wait for a broker that is away instead of failing after 30 s. */

@@ -47,6 +47,27 @@ final class FaultChecks {
     }
 
     /** Stops the cluster and drops its data (kept across its restarts, not across test runs). */
+    /** Closes the clients and workers of a fault test, then its cluster (and deletes its data). */
+    static void closeAll(LocalPulsarCluster cluster, Path dir, AutoCloseable... closeables) throws Exception {
+        for (AutoCloseable closeable : closeables) {
+            if (closeable != null) {
+                closeable.close();
+            }
+        }
+        closeCluster(cluster, dir);
+    }
+
+    /**
+     * ExclamationFunction under ATLEAST_ONCE, reading from the first input on whenever its consumer gets subscribed:
+     * nothing is lost to that race, so a test can count every number.
+     */
+    static FunctionConfig exclamation(String namespace, String name) {
+        FunctionConfig function = ExampleFunctions.exclamation(namespace, name);
+        function.setProcessingGuarantees(FunctionConfig.ProcessingGuarantees.ATLEAST_ONCE);
+        function.setSubscriptionPosition(org.apache.pulsar.client.api.SubscriptionInitialPosition.Earliest);
+        return function;
+    }
+
     static void closeCluster(LocalPulsarCluster cluster, Path dir) throws IOException {
         if (cluster != null) {
             cluster.close();

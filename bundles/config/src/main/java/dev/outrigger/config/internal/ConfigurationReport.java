@@ -4,7 +4,6 @@ import dev.outrigger.api.config.EffectiveConfiguration;
 import dev.outrigger.api.config.SecretKeys;
 import dev.outrigger.config.internal.WorkerKeys.Key;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class ConfigurationReport implements EffectiveConfiguration {
         values.effective().forEach((name, value) -> {
             Key key = WorkerKeys.KEYS.get(name);
             entries.add(new Entry(name, shown(name, value), values.fromFile().contains(name) ? "file" : "default",
-                    handling(key), note(key)));
+                    key.handling().label(), note(key)));
         });
         snapshot = new Snapshot(file, clock.instant(), entries, snapshot.lastRejected());
     }
@@ -68,24 +67,10 @@ public final class ConfigurationReport implements EffectiveConfiguration {
         return value;
     }
 
-    private static String handling(Key key) {
-        return switch (key.handling()) {
-            case ACTED_ON -> "acted on";
-            case REFUSED_UNLESS -> "refused unless";
-            case NOT_APPLICABLE -> "not applicable";
-            case NOT_YET -> "not yet";
-        };
-    }
-
     private static String note(Key key) {
         if (key.replacedBy() != null) {
             return "deprecated by Pulsar: read as " + key.replacedBy();
         }
         return key.note();
-    }
-
-    /** For tests. */
-    Instant appliedAt() {
-        return snapshot.appliedAt();
     }
 }

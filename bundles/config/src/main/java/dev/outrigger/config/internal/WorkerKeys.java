@@ -278,13 +278,24 @@ final class WorkerKeys {
     /** What Outrigger does with a key an operator sets; each key of Pulsar's is in exactly one class. */
     enum Handling {
         /** Acted on: the value changes what the worker does. */
-        ACTED_ON,
+        ACTED_ON("acted on"),
         /** Refused unless its value is one Outrigger can honour (others stop start-up with the reason). */
-        REFUSED_UNLESS,
+        REFUSED_UNLESS("refused unless"),
         /** No meaning in Outrigger: accepted, and named in one warning at start with the reason. */
-        NOT_APPLICABLE,
+        NOT_APPLICABLE("not applicable"),
         /** Not built yet: accepted, and named in one warning at start with the issue that will build it. */
-        NOT_YET
+        NOT_YET("not yet");
+
+        private final String label;
+
+        Handling(String label) {
+            this.label = label;
+        }
+
+        /** @return the class as the README's table and {@code GET /admin/v2/worker/config} name it */
+        String label() {
+            return label;
+        }
     }
 
     /** Where a key's effective value is written: a PID and the property name inside it. */

@@ -83,19 +83,10 @@ class KeyTableTest {
     private static String table() {
         StringBuilder rows = new StringBuilder("\n| key | class | what Outrigger does with it |\n|---|---|---|\n");
         for (Key key : WorkerKeys.KEYS.values()) {
-            rows.append("| `").append(key.name()).append("` | ").append(className(key)).append(" | ")
+            rows.append("| `").append(key.name()).append("` | ").append(key.handling().label()).append(" | ")
                     .append(what(key).replace("|", "\\|")).append(" |\n");
         }
         return rows.toString();
-    }
-
-    private static String className(Key key) {
-        return switch (key.handling()) {
-            case ACTED_ON -> "acted on";
-            case REFUSED_UNLESS -> "refused unless";
-            case NOT_APPLICABLE -> "not applicable";
-            case NOT_YET -> "not yet";
-        };
     }
 
     private static String what(Key key) {
